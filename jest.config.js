@@ -1,0 +1,42 @@
+// One jest project per workspace, plus `integration` for the tests in test/ that need the
+// running stack (Kafka, schema registry, Redis, a browser). TypeScript is stripped by swc, so
+// tests run from source without a build.
+const path = require('node:path');
+
+const transform = {
+  '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true } } }],
+};
+const moduleNameMapper = {
+  '^@audience/([a-z-]+)$': path.join(__dirname, 'services/$1/src'),
+};
+
+function workspace(name) {
+  return {
+    displayName: name,
+    rootDir: path.join(__dirname, 'services', name),
+    testMatch: ['<rootDir>/src/**/*.test.ts'],
+    testEnvironment: 'node',
+    transform,
+    moduleNameMapper,
+  };
+}
+
+module.exports = {
+  projects: [
+    workspace('engine'),
+    workspace('platform'),
+    workspace('collector'),
+    workspace('ingest-worker'),
+    workspace('segment-admin'),
+    {
+      displayName: 'integration',
+      rootDir: path.join(__dirname, 'test'),
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/support/global-setup.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
