@@ -3,3 +3,4 @@ export * from './config';
 export * from './logger';
 export * from './metrics';
 export * from './shutdown';
+export * from './http/ops-routes';
