@@ -36,6 +36,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/support/global-setup.ts',
+      globalTeardown: '<rootDir>/support/global-teardown.ts',
       testTimeout: 120000,
     },
   ],

@@ -34,10 +34,14 @@ export async function ensureTopics(brokers: string, partitions: number, log: Log
       { topic: topics.deadLetters, numPartitions: 3 },
     ];
     const missing = wanted.filter(({ topic }) => !existing.has(topic));
-    if (missing.length === 0) return;
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      log(`created topics ${missing.map(({ topic }) => topic).join(', ')}`);
+    }
 
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    log(`created topics ${missing.map(({ topic }) => topic).join(', ')}`);
+    // Asking for a group makes the broker create __consumer_offsets now, so the first real
+    // consumer does not meet "group coordinator not available" errors while it is created.
+    await admin.describeGroups(['stack-setup']);
   } finally {
     await admin.disconnect();
   }

@@ -1,0 +1,126 @@
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { AppError, AvroCodec, topics, valueSubject } from '@audience/platform';
+
+// Settings come from the jest global setup, which started (or found) the local stack.
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+
+const runId = `${process.pid}-${Date.now()}`;
+const kafka = new Kafka({ clientId: `avro-roundtrip-${runId}`, brokers, logLevel: logLevel.WARN });
+const client = new SchemaRegistryClient({ baseURLs: [registryUrl] });
+
+interface AppSession {
+  appId: string;
+  userId: string;
+  eventId: string;
+  timestamp: number;
+  language: string | null;
+  receivedAt: number | null;
+}
+
+let producer: Producer;
+let consumer: Consumer;
+
+beforeAll(async () => {
+  producer = kafka.producer();
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await consumer?.disconnect();
+  await producer.disconnect();
+});
+
+/** Reads the one record at `partition`/`offset` of app-sessions through a fresh group. */
+async function consumeAt(partition: number, offset: string): Promise<Buffer> {
+  consumer = kafka.consumer({ groupId: `avro-roundtrip-${runId}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.appSessions, fromBeginning: false });
+
+  return new Promise<Buffer>((resolve, reject) => {
+    consumer
+      .run({
+        eachMessage: async ({ partition: from, message }) => {
+          if (from === partition && message.offset === offset && message.value) {
+            resolve(message.value);
+          }
+        },
+      })
+      .then(() => consumer.seek({ topic: topics.appSessions, partition, offset }), reject);
+  });
+}
+
+test('an AppSession written by the Confluent serializer comes back whole through Kafka', async () => {
+  const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+  const session: AppSession = {
+    appId: `app-${runId}`,
+    userId: 'u-1',
+    eventId: `evt-${runId}`,
+    timestamp: Date.parse('2026-11-30T10:00:00Z'),
+    language: 'fr-FR',
+    receivedAt: Date.parse('2026-11-30T10:00:01.250Z'),
+  };
+
+  const value = await serializer.serialize(topics.appSessions, session);
+  const [sent] = await producer.send({
+    topic: topics.appSessions,
+    acks: -1,
+    messages: [{ key: `${session.appId}:${session.userId}`, value }],
+  });
+  expect(sent?.errorCode).toBe(0);
+
+  const received = await consumeAt(sent!.partition, sent!.baseOffset!);
+  const registered = await client.getLatestSchemaMetadata(valueSubject(topics.appSessions));
+  expect(received.readUInt8(0)).toBe(0);
+  expect(received.readUInt32BE(1)).toBe(registered.id);
+
+  const decoded = await new AvroCodec({ url: registryUrl }).decode<AppSession>(received);
+  expect(decoded).toEqual(session);
+  expect(decoded.timestamp).toBe(Date.parse('2026-11-30T10:00:00Z'));
+  expect(decoded.language).toBe('fr-FR');
+
+  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+  expect(await deserializer.deserialize(topics.appSessions, received)).toEqual(session);
+});
+
+test('a record written by AvroCodec is read by the Confluent deserializer', async () => {
+  const codec = new AvroCodec({ url: registryUrl });
+  const session = {
+    appId: `app-${runId}`,
+    userId: 'u-2',
+    eventId: `evt2-${runId}`,
+    timestamp: 1_764_496_800_000,
+    language: null,
+    receivedAt: null,
+  };
+
+  const payload = await codec.encode(valueSubject(topics.appSessions), session);
+  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+  expect(await deserializer.deserialize(topics.appSessions, payload)).toEqual(session);
+  expect(codec.decodeKnown(payload)).toEqual(session);
+});
+
+test('a record whose schema id the registry does not know fails with schema_unknown', async () => {
+  const codec = new AvroCodec({ url: registryUrl });
+  const unknownId = 987_654_321;
+  const payload = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), Buffer.from('body')]);
+  payload.writeUInt32BE(unknownId, 1);
+
+  const failure = await codec.decode(payload).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(AppError);
+  expect(failure).toMatchObject({ code: 'schema_unknown', details: { schemaId: unknownId } });
+  expect((failure as AppError).message).toContain(String(unknownId));
+});
+
+test('a record without the Avro magic byte fails with record_not_avro', async () => {
+  const codec = new AvroCodec({ url: registryUrl });
+  const json = Buffer.from(JSON.stringify({ userId: 'u-1' }));
+
+  await expect(codec.decode(json)).rejects.toMatchObject({ code: 'record_not_avro' });
+});
