@@ -1,5 +1,6 @@
 import { AppError, registerOpsRoutes, type ReadinessCheck } from '@audience/platform';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -48,7 +49,7 @@ export async function buildCollector(deps: CollectorDeps): Promise<FastifyInstan
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; typing it as such keeps the default instance type.
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
   });
@@ -86,6 +87,7 @@ export async function buildCollector(deps: CollectorDeps): Promise<FastifyInstan
 // SDKs do not always send `Content-Type: application/json` (some send text/plain to skip a
 // CORS preflight); any body is read as JSON, with the same limits and the same errors.
 function acceptAnyJson(app: FastifyInstance): void {
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     '*',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },

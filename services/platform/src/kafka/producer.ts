@@ -40,7 +40,13 @@ export function createKafka(options: KafkaClientOptions): Kafka {
 }
 
 function writeKafkaLog(logger: Logger, { level, log }: LogEntry): void {
-  const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
+  // kafkajs adds its own timestamp and logger name; pino has both already.
+  const fields: Record<string, unknown> = { ...log };
+  delete fields.message;
+  delete fields.timestamp;
+  delete fields.logger;
+  const message = log.message;
+
   if (level === logLevel.ERROR) logger.error(fields, message);
   else if (level === logLevel.WARN) logger.warn(fields, message);
   else if (level === logLevel.INFO) logger.info(fields, message);

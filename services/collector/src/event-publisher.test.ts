@@ -1,0 +1,131 @@
+import { AppError } from '@audience/platform';
+import type { ProducerBatch } from 'kafkajs';
+import pino from 'pino';
+import { EventPublisher, type BatchProducer, type EncoderLookup } from './event-publisher';
+import type { CollectedEvent } from './event-validation';
+
+const logger = pino({ level: 'silent' });
+const unavailable = { constructor: AppError, code: 'kafka_unavailable', status: 503 };
+
+// A JSON "encoder" stands in for Avro: the publisher only needs bytes per record.
+const encoderFor: EncoderLookup = async (topic) => (record) =>
+  Buffer.from(JSON.stringify({ topic, ...record }));
+
+function event(userId: string, type: CollectedEvent['type'] = 'app_session'): CollectedEvent {
+  const base = { type, userId, eventId: `e-${userId}`, timestamp: 1_000 };
+  return type === 'page_view' ? { ...base, path: '/cart' } : base;
+}
+
+/** A producer whose sends stay pending until the test releases or fails them. */
+function heldProducer() {
+  const batches: ProducerBatch[] = [];
+  const waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const producer: BatchProducer = {
+    connect: async () => undefined,
+    sendBatch: (batch) =>
+      new Promise((resolve, reject) => {
+        batches.push(batch);
+        waiting.push({ resolve: () => resolve([]), reject });
+      }),
+  };
+  const next = async () => {
+    while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    return waiting.shift()!;
+  };
+  return { producer, batches, next };
+}
+
+describe('EventPublisher', () => {
+  it('keys each event appId:userId on its topic and sends with acks from all replicas', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+
+    const done = publisher.publish('app-1', [event('u-1'), event('u-2', 'page_view')], 5);
+    (await held.next()).resolve();
+    await done;
+
+    const [batch] = held.batches;
+    expect(batch?.acks).toBe(-1);
+    const sent = batch?.topicMessages?.map(({ topic, messages }) => ({
+      topic,
+      keys: messages.map((message) => message.key),
+      values: messages.map((message) => JSON.parse(String(message.value))),
+    }));
+    expect(sent).toEqual([
+      {
+        topic: 'app-sessions',
+        keys: ['app-1:u-1'],
+        values: [
+          expect.objectContaining({ appId: 'app-1', userId: 'u-1', receivedAt: 5, language: null }),
+        ],
+      },
+      {
+        topic: 'page-views',
+        keys: ['app-1:u-2'],
+        values: [expect.objectContaining({ path: '/cart' })],
+      },
+    ]);
+  });
+
+  it('gathers requests that arrive during a send into the next send', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+
+    const first = publisher.publish('app-1', [event('u-1')], 1);
+    const release = await held.next();
+    const second = publisher.publish('app-1', [event('u-2')], 1);
+    const third = publisher.publish('app-2', [event('u-3')], 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.batches).toHaveLength(1);
+
+    release.resolve();
+    (await held.next()).resolve();
+    await Promise.all([first, second, third]);
+
+    const keys = held.batches[1]?.topicMessages?.[0]?.messages.map((message) => message.key);
+    expect(held.batches).toHaveLength(2);
+    expect(keys).toEqual(['app-1:u-2', 'app-2:u-3']);
+  });
+
+  it('fails every request of a failed send with kafka_unavailable', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+
+    const done = publisher.publish('app-1', [event('u-1')], 1);
+    (await held.next()).reject(new Error('broker gone'));
+
+    await expect(done).rejects.toMatchObject(unavailable);
+  });
+
+  it('answers kafka_unavailable at the deadline and withdraws a batch not yet sent', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({
+      producer: held.producer,
+      encoderFor,
+      logger,
+      deadlineMs: 50,
+    });
+
+    const stuck = publisher.publish('app-1', [event('u-1')], 1);
+    const release = await held.next();
+    const queued = publisher.publish('app-1', [event('u-2')], 1);
+
+    await Promise.all([
+      expect(stuck).rejects.toMatchObject(unavailable),
+      expect(queued).rejects.toMatchObject(unavailable),
+    ]);
+    release.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(held.batches).toHaveLength(1);
+  });
+
+  it('sends nothing for a request without accepted events', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+
+    await publisher.publish('app-1', [], 1);
+
+    expect(held.batches).toHaveLength(0);
+  });
+});
