@@ -1,0 +1,53 @@
+import type { Producer } from 'kafkajs';
+import {
+  removeFromOutbox,
+  topics,
+  valueSubject,
+  type AvroCodec,
+  type OutboxChange,
+  type RedisKeys,
+  type ScriptedRedis,
+} from '@audience/platform';
+
+/** Publishes membership changes found outside the worker (backfill, version switch). */
+export type ChangeSink = (changes: OutboxChange[]) => Promise<void>;
+
+/** Records per produce call: bounded so one call stays well under Kafka's request size. */
+const RECORDS_PER_SEND = 5_000;
+
+/**
+ * A sink that publishes on `segment-membership-changes` (Avro, keyed `appId:userId`), then
+ * removes the changes from their outboxes, as the worker does. A crash in between leaves them
+ * in the outbox for the worker's relay: at least once, never lost.
+ */
+export function kafkaChangeSink(
+  producer: Producer,
+  codec: AvroCodec,
+  redis: ScriptedRedis,
+  keys: RedisKeys,
+): ChangeSink {
+  const subject = valueSubject(topics.membershipChanges);
+
+  return async (changes) => {
+    if (changes.length === 0) return;
+    const writer = await codec.writerFor(subject);
+
+    for (let start = 0; start < changes.length; start += RECORDS_PER_SEND) {
+      const slice = changes.slice(start, start + RECORDS_PER_SEND);
+      const messages = slice.map((change) => ({
+        key: `${change.appId}:${change.userId}`,
+        value: codec.encodeWith(writer, {
+          appId: change.appId,
+          segmentId: change.segmentId,
+          segmentVersion: change.segmentVersion,
+          userId: change.userId,
+          change: change.change,
+          at: change.at,
+          sequence: change.sequence,
+        }),
+      }));
+      await producer.send({ topic: topics.membershipChanges, acks: -1, messages });
+      await removeFromOutbox(redis, keys, slice);
+    }
+  };
+}
