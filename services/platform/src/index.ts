@@ -6,3 +6,8 @@ export * from './shutdown';
 export * from './http/ops-routes';
 export * from './registry';
 export * from './kafka/topics';
+export * from './redis';
+export * from './membership';
+export * from './segments';
+export * from './kafka/producer';
+export * from './apps';

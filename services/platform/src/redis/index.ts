@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './scripts';
+export * from './client';
+export * from './pipeline';

@@ -1,0 +1,86 @@
+--[[
+apply-users: compare-and-set the records of one bucket's users, and apply their membership.
+
+KEYS[1]     users hash of (app, bucket): userId -> encoded state
+KEYS[2]     last-session zset of (app, bucket): userId scored by last session (ms)
+KEYS[3]     outbox zset of (app, bucket): change entries scored by the time written
+KEYS[4]     change sequence counter of (app, bucket)
+KEYS[5..]   membership zsets of (app, segment, version, bucket) the users below touch
+
+ARGV[1]     now (ms): score of the outbox entries written by this call
+ARGV[2..]   one label per membership key, in KEYS order: "<segmentId>\t<version>" when the
+            key's changes are published, "" when they are not (a version being rebuilt)
+then, per user, 5 + 3n values:
+            userId, expected record ("" for a new user), new record,
+            last session (ms, "" to leave it), n,
+            then n triples: membership key index (1 = KEYS[5]), "1" member / "0" not, at (ms)
+
+Returns { conflicts, entries }
+            conflicts: userIds whose stored record was not the expected one; nothing of
+                       theirs was written, the caller reads them again and retries
+            entries:   outbox entries written, each
+                       "<sequence>\t<segmentId>\t<version>\t<E|X>\t<at>\t<userId>"
+
+Invariants kept:
+- A user's membership is written only together with the record it was computed from, so an
+  evaluation based on a stale record (a slower worker, the sweeper, a backfill) never
+  overwrites a newer one.
+- A change is recorded (new sequence, outbox entry) exactly when a membership zset really
+  changed, so events delivered twice publish nothing twice.
+- Sequences of a bucket only grow, so the changes of one (segment, user) pair carry growing
+  sequences and a consumer can drop repeats.
+]]
+
+local users, lastSession, outbox, sequence = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local now = ARGV[1]
+local labelCount = #KEYS - 4
+local conflicts, entries = {}, {}
+
+local function recordChange(label, want, at, userId)
+  local seq = redis.call('INCR', sequence)
+  local kind = want == '1' and 'E' or 'X'
+  local entry = seq .. '\t' .. label .. '\t' .. kind .. '\t' .. at .. '\t' .. userId
+  redis.call('ZADD', outbox, now, entry)
+  entries[#entries + 1] = entry
+end
+
+local function applyMembership(keyIndex, want, at, userId)
+  local key = KEYS[4 + keyIndex]
+  local changed
+  if want == '1' then
+    changed = redis.call('ZADD', key, 0, userId)
+  else
+    changed = redis.call('ZREM', key, userId)
+  end
+
+  local label = ARGV[1 + keyIndex]
+  if changed == 1 and label ~= '' then
+    recordChange(label, want, at, userId)
+  end
+end
+
+local i = 2 + labelCount
+while i <= #ARGV do
+  local userId, expected, record, last = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local n = tonumber(ARGV[i + 4])
+  local stored = redis.call('HGET', users, userId) or ''
+
+  if stored ~= expected then
+    conflicts[#conflicts + 1] = userId
+  else
+    if record ~= expected then
+      redis.call('HSET', users, userId, record)
+    end
+    if last ~= '' then
+      redis.call('ZADD', lastSession, last, userId)
+    end
+    for j = 0, n - 1 do
+      local at = i + 5 + 3 * j
+      applyMembership(tonumber(ARGV[at]), ARGV[at + 1], ARGV[at + 2], userId)
+    end
+  end
+
+  i = i + 5 + 3 * n
+end
+
+return { conflicts, entries }

@@ -1,0 +1,53 @@
+--[[
+save-segment: write (or delete) one stored segment and announce it, in one step.
+
+KEYS[1]   definitions hash of the app: segmentId -> stored segment JSON
+KEYS[2]   names hash of the app: segment name -> segmentId
+KEYS[3]   set of app ids that have segments
+
+ARGV[1]   appId
+ARGV[2]   segmentId
+ARGV[3]   expected stored JSON: "" when creating, the JSON read before when updating
+ARGV[4]   new stored JSON, "" to delete the segment
+ARGV[5]   new name ("" when deleting)
+ARGV[6]   old name ("" when creating)
+ARGV[7]   pub/sub channel of definition notices
+ARGV[8]   the notice to publish
+
+Returns "ok", "name_taken" (another segment of the app has the name) or "conflict" (the stored
+segment is not the expected one: someone else wrote it meanwhile; read again and retry).
+
+Invariants: names are unique within an app; a write based on a stale read is refused; every
+write is announced, so workers never keep an old definition for long.
+]]
+
+local definitions, names, apps = KEYS[1], KEYS[2], KEYS[3]
+local appId, segmentId, expected, stored = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local newName, oldName = ARGV[5], ARGV[6]
+
+local current = redis.call('HGET', definitions, segmentId) or ''
+if current ~= expected then
+  return 'conflict'
+end
+
+if newName ~= '' then
+  local owner = redis.call('HGET', names, newName)
+  if owner and owner ~= segmentId then
+    return 'name_taken'
+  end
+end
+
+if oldName ~= '' and oldName ~= newName then
+  redis.call('HDEL', names, oldName)
+end
+
+if stored == '' then
+  redis.call('HDEL', definitions, segmentId)
+else
+  redis.call('HSET', definitions, segmentId, stored)
+  redis.call('HSET', names, newName, segmentId)
+  redis.call('SADD', apps, appId)
+end
+
+redis.call('PUBLISH', ARGV[7], ARGV[8])
+return 'ok'

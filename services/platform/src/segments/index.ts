@@ -1,0 +1,3 @@
+export * from './stored-segment';
+export * from './definition-store';
+export * from './segment-catalog';
