@@ -1,0 +1,61 @@
+import {
+  removeFromOutbox,
+  topics,
+  valueSubject,
+  type AvroCodec,
+  type OutboxChange,
+  type RedisKeys,
+  type ScriptedRedis,
+} from '@audience/platform';
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/**
+ * Publishes membership changes to `segment-membership-changes` (Avro MembershipChange, keyed
+ * `appId:userId`, acks from all in-sync replicas), then removes them from their outbox. When
+ * the publish fails the changes stay in the outbox and the relay publishes them later, so a
+ * failure here never loses a change and never blocks the partition.
+ */
+export class ChangePublisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly codec: AvroCodec,
+    private readonly redis: ScriptedRedis,
+    private readonly keys: RedisKeys,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Publishes and clears; returns false (after logging) when the publish failed. */
+  async publish(changes: OutboxChange[]): Promise<boolean> {
+    if (changes.length === 0) return true;
+
+    try {
+      await this.send(changes);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, changes: changes.length },
+        'change publish failed, left in the outbox for the relay',
+      );
+      return false;
+    }
+    await removeFromOutbox(this.redis, this.keys, changes);
+    return true;
+  }
+
+  private async send(changes: OutboxChange[]): Promise<void> {
+    const writer = await this.codec.writerFor(valueSubject(topics.membershipChanges));
+    const messages = changes.map((change) => ({
+      key: `${change.appId}:${change.userId}`,
+      value: this.codec.encodeWith(writer, {
+        appId: change.appId,
+        segmentId: change.segmentId,
+        segmentVersion: change.segmentVersion,
+        userId: change.userId,
+        change: change.change,
+        at: change.at,
+        sequence: change.sequence,
+      }),
+    }));
+    await this.producer.send({ topic: topics.membershipChanges, acks: -1, messages });
+  }
+}

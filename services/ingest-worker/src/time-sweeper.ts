@@ -1,0 +1,162 @@
+import { DAY_MS, type UserEvent } from '@audience/engine';
+import {
+  execPipeline,
+  type AppSegments,
+  type LiveSegment,
+  type RedisKeys,
+  type ScriptedRedis,
+  type SegmentCatalog,
+  type SegmentPicker,
+  type UserUpdater,
+} from '@audience/platform';
+import type { Logger } from 'pino';
+import type { BucketLeases } from './bucket-leases';
+import type { ChangePublisher } from './change-publisher';
+import type { WorkerMetrics } from './worker-metrics';
+
+/** Users read per (bucket, window) and tick; more wait for the next tick. */
+const CROSSINGS_PER_QUERY = 1_000;
+
+/** Window lengths (days) each crossing user crossed in this tick. */
+type Crossings = Map<string, Set<number>>;
+
+export interface TimeSweeperDeps {
+  redis: ScriptedRedis;
+  keys: RedisKeys;
+  catalog: SegmentCatalog;
+  leases: BucketLeases;
+  updater: UserUpdater;
+  publisher: ChangePublisher;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  clock?: () => number;
+}
+
+/**
+ * Moves users across session windows when time passes, without events. For each app and
+ * owned bucket it keeps a watermark (the last tick); a tick reads, from the bucket's
+ * last-session index, only users whose `lastSession + N days` fell in (watermark, now] for a
+ * window length N in use, re-evaluates those users' N-day segments with the same
+ * compare-and-set script as the event path, and advances the watermark. The cost follows the
+ * number of users crossing, not the number of users.
+ */
+export class TimeSweeper {
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: TimeSweeperDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** One pass over every app with window segments, on the buckets this worker leases. */
+  async tick(): Promise<void> {
+    const now = this.clock();
+    const buckets = this.deps.leases.owned();
+    this.deps.metrics.sweeperLeases.set(buckets.length);
+    if (buckets.length === 0) return;
+
+    for (const appId of this.deps.catalog.appIds()) {
+      const segments = this.deps.catalog.app(appId);
+      const lengths = segments?.index.windowLengths() ?? [];
+      if (segments && lengths.length > 0) {
+        await this.sweepApp(appId, segments, buckets, lengths, now);
+      }
+    }
+  }
+
+  private async sweepApp(
+    appId: string,
+    segments: AppSegments,
+    buckets: number[],
+    lengths: number[],
+    now: number,
+  ): Promise<void> {
+    const { redis, keys } = this.deps;
+    const watermarks = await execPipeline(
+      buckets.reduce((p, bucket) => p.get(keys.sweep(appId, bucket)), redis.pipeline()),
+    );
+
+    const crossings: Crossings = new Map();
+    const next = await this.findCrossings(appId, buckets, lengths, watermarks, now, crossings);
+    if (crossings.size > 0) await this.applyCrossings(appId, segments, crossings, now);
+
+    const pipeline = redis.pipeline();
+    buckets.forEach((bucket, index) => pipeline.set(keys.sweep(appId, bucket), next[index] ?? now));
+    await execPipeline(pipeline);
+  }
+
+  /** Fills `crossings`; returns the next watermark of each bucket. */
+  private async findCrossings(
+    appId: string,
+    buckets: number[],
+    lengths: number[],
+    watermarks: unknown[],
+    now: number,
+    crossings: Crossings,
+  ): Promise<number[]> {
+    const { redis, keys } = this.deps;
+    const pipeline = redis.pipeline();
+    const from = buckets.map((_, index) => Number(watermarks[index] ?? now));
+    buckets.forEach((bucket, index) => {
+      for (const days of lengths) {
+        const low = `(${(from[index] as number) - days * DAY_MS}`;
+        const high = now - days * DAY_MS;
+        const key = keys.lastSession(appId, bucket);
+        pipeline.zrangebyscore(key, low, high, 'WITHSCORES', 'LIMIT', 0, CROSSINGS_PER_QUERY);
+      }
+    });
+    const replies = (await execPipeline(pipeline)) as string[][];
+
+    return buckets.map((_, index) => {
+      let next = now;
+      lengths.forEach((days, position) => {
+        const reply = replies[index * lengths.length + position] ?? [];
+        for (let at = 0; at < reply.length; at += 2) addCrossing(crossings, reply[at], days);
+        if (reply.length / 2 < CROSSINGS_PER_QUERY) return;
+        // More users crossed than one query reads: resume just before the last one read.
+        const resume = Number(reply[reply.length - 1]) + days * DAY_MS - 1;
+        if (resume > (from[index] as number)) next = Math.min(next, resume);
+      });
+      return next;
+    });
+  }
+
+  private async applyCrossings(
+    appId: string,
+    segments: AppSegments,
+    crossings: Crossings,
+    now: number,
+  ): Promise<void> {
+    const { updater, publisher, metrics } = this.deps;
+    const events = new Map<string, UserEvent[]>();
+    for (const userId of crossings.keys()) events.set(userId, []);
+
+    const changes = await updater.update(appId, events, windowPicker(segments, crossings), now);
+    metrics.sweeperCrossings.inc(crossings.size);
+    for (const change of changes) {
+      metrics.membershipChanges.inc({ change: change.change, source: 'sweeper' });
+    }
+    await publisher.publish(changes);
+    this.deps.logger.debug({ appId, users: crossings.size, changes: changes.length }, 'swept');
+  }
+}
+
+function addCrossing(crossings: Crossings, userId: string | undefined, days: number): void {
+  if (userId === undefined) return;
+  const lengths = crossings.get(userId) ?? new Set<number>();
+  lengths.add(days);
+  crossings.set(userId, lengths);
+}
+
+/** The N-day window segments of the lengths each user crossed, reported at the boundary. */
+function windowPicker(segments: AppSegments, crossings: Crossings): SegmentPicker {
+  return function* pick({ userId, after }) {
+    const last = after.lastSession;
+    if (last === null) return;
+    for (const days of crossings.get(userId) ?? []) {
+      for (const compiled of segments.index.windowSegments(days)) {
+        const live: LiveSegment | undefined = segments.get(compiled.id);
+        if (live) yield { live, at: last + days * DAY_MS };
+      }
+    }
+  };
+}
