@@ -1,4 +1,4 @@
-import { ensureStack, stackStatus, stopStack, type PartStatus } from './stack';
+import { downByHand, stackStatus, upByHand, type PartStatus } from './stack';
 
 /**
  * `npm run stack:up | stack:down | stack:status`. Prints progress on stderr-free stdout lines
@@ -9,7 +9,7 @@ async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const info = await ensureStack({ log });
+      const info = await upByHand({ log });
       const took = ((Date.now() - started) / 1000).toFixed(1);
       log(`ready in ${took} s (started now: ${info.startedByUs.join(', ') || 'nothing'})`);
       printStatus(await stackStatus());
@@ -19,7 +19,7 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     }
     case 'down':
-      await stopStack(undefined, log);
+      await downByHand(log);
       return 0;
     case 'status': {
       const parts = await stackStatus();

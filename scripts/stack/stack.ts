@@ -14,6 +14,7 @@ import {
 } from './process';
 import { redisAnswers, redisCommand, redisProcess } from './redis';
 import { registryAnswers, registryCommand, registryProcess } from './registry';
+import { addUser, forgetTestStarts, pin, removeUser, unpin, withStackLock } from './sharing';
 import { ensureTopics, registerSchemas } from './topics';
 
 export type { Log } from './download';
@@ -83,13 +84,21 @@ const redisPart: Part = {
 
 /**
  * Brings the local stack up unless it already runs, then makes sure topics and schemas exist.
- * Safe to call again and again: a part that answers is left alone (whoever started it), a PID
- * file whose process is gone or is not ours is ignored. `REDIS_URL`, when set, replaces the
- * project's own Redis. Used by `npm run stack:up`, the jest global setup and `npm start`.
+ * Safe to call again and again, from several processes at once: a part that answers is left
+ * alone (whoever started it), a PID file whose process is gone or is not ours is ignored.
+ * `REDIS_URL`, when set, replaces the project's own Redis. Used by `npm run stack:up`, the jest
+ * global setup and `npm start`.
  */
-export async function ensureStack(
-  options: { log?: Log; env?: NodeJS.ProcessEnv } = {},
-): Promise<StackInfo> {
+export function ensureStack(options: StackOptions = {}): Promise<StackInfo> {
+  return withStackLock(() => bringUp(options));
+}
+
+export interface StackOptions {
+  log?: Log;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function bringUp(options: StackOptions): Promise<StackInfo> {
   const log = options.log ?? (() => undefined);
   const env = options.env ?? process.env;
   const externalRedis = env.REDIS_URL;
@@ -106,6 +115,49 @@ export async function ensureStack(
   await ensureTopics(kafkaBrokers, partitionsFrom(env), log);
   await registerSchemas(registryUrl, log);
   return { kafkaBrokers, registryUrl, redisUrl: externalRedis ?? ownRedisUrl, startedByUs };
+}
+
+/** `npm run stack:up`: like {@link ensureStack}, and pins the stack so tests never stop it. */
+export function upByHand(options: StackOptions = {}): Promise<StackInfo> {
+  return withStackLock(async () => {
+    const info = await bringUp(options);
+    pin();
+    return info;
+  });
+}
+
+/** `npm run stack:down`: stops every part `up` or a test run started, and unpins. */
+export function downByHand(log: Log): Promise<void> {
+  return withStackLock(async () => {
+    unpin();
+    forgetTestStarts();
+    await stopStack(undefined, log);
+  });
+}
+
+/** Jest global setup: {@link ensureStack}, and registers this run as a user of the stack. */
+export function joinForTests(options: StackOptions = {}): Promise<StackInfo> {
+  return withStackLock(async () => {
+    const info = await bringUp(options);
+    addUser(info.startedByUs);
+    return info;
+  });
+}
+
+/**
+ * Jest global teardown: leaves the stack; the last test run out stops what test runs started,
+ * unless someone pinned the stack with `stack:up` or another run still uses it.
+ */
+export function leaveForTests(log: Log): Promise<PartName[]> {
+  return withStackLock(async () => {
+    const parts = removeUser().filter(isPartName);
+    if (parts.length > 0) await stopStack(parts, log);
+    return parts;
+  });
+}
+
+function isPartName(name: string): name is PartName {
+  return name === 'redis' || name === 'kafka' || name === 'registry';
 }
 
 let preparing: Promise<void> = Promise.resolve();
@@ -162,9 +214,8 @@ export async function stopStack(
   log: Log = () => undefined,
 ): Promise<void> {
   // Registry first, Redis last: nothing of the stack depends on the ones stopped before.
-  const order: PartName[] = ['registry', 'kafka', 'redis'];
   for (const part of [registryPart, kafkaPart, redisPart]) {
-    if (!names.includes(part.name) || !order.includes(part.name)) continue;
+    if (!names.includes(part.name)) continue;
     const stopped = await stopProcess(part.process);
     log(stopped ? `stopped ${part.name}` : `${part.name} was not running (no live PID file)`);
   }

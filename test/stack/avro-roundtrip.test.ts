@@ -4,7 +4,7 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { AppError, AvroCodec, topics, valueSubject } from '@audience/platform';
 
 // Settings come from the jest global setup, which started (or found) the local stack.
@@ -28,7 +28,7 @@ let producer: Producer;
 let consumer: Consumer;
 
 beforeAll(async () => {
-  producer = kafka.producer();
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 });
 

@@ -1,7 +1,4 @@
-import { ensureStack, type PartName } from '../../scripts/stack/stack';
-
-/** What this jest run started, read back by the teardown (same process, same globalThis). */
-export const startedKey = '__audienceStackStartedByTests';
+import { joinForTests } from '../../scripts/stack/stack';
 
 /**
  * Jest global setup of the `integration` project: brings up the parts of the local stack that
@@ -10,8 +7,9 @@ export const startedKey = '__audienceStackStartedByTests';
  */
 export default async function globalSetup(): Promise<void> {
   const began = Date.now();
-  const info = await ensureStack({ log: (message) => process.stderr.write(`stack: ${message}\n`) });
-  (globalThis as Record<string, unknown>)[startedKey] = info.startedByUs satisfies PartName[];
+  const info = await joinForTests({
+    log: (message) => process.stderr.write(`stack: ${message}\n`),
+  });
 
   process.env.KAFKA_BROKERS = info.kafkaBrokers;
   process.env.SCHEMA_REGISTRY_URL = info.registryUrl;

@@ -1,13 +1,9 @@
-import { stopStack, type PartName } from '../../scripts/stack/stack';
-import { startedKey } from './global-setup';
+import { leaveForTests } from '../../scripts/stack/stack';
 
 /**
- * Stops what the global setup started and nothing else: a stack that was already running
- * (someone's `npm run stack:up`) stays up for its owner.
+ * Stops what test runs started, once no other test run uses it; a stack started with
+ * `npm run stack:up` stays up for whoever asked for it.
  */
 export default async function globalTeardown(): Promise<void> {
-  const started = (globalThis as Record<string, unknown>)[startedKey] as PartName[] | undefined;
-  if (!started || started.length === 0) return;
-
-  await stopStack(started, (message) => process.stderr.write(`stack: ${message}\n`));
+  await leaveForTests((message) => process.stderr.write(`stack: ${message}\n`));
 }
