@@ -205,5 +205,11 @@ describe('accepted events on Kafka', () => {
     ]);
     const assigned = (decoded[1]?.value as CollectedEvent).eventId;
     expect(assigned).toMatch(/^[0-9a-f-]{36}$/);
+
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    expect(metrics).toMatch(/collector_events_accepted_total\{[^}]*type="page_view"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /collector_events_rejected_total\{[^}]*type="page_view",reason="invalid_user_id"[^}]*\} [1-9]/,
+    );
   });
 });

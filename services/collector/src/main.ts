@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const metrics = createCollectorMetrics(registry);
   const shutdown = new Shutdown(logger);
 
-  const redis = connectRedis(config);
+  const redis = connectRedis(config, logger);
   const kafka = createKafka({
     clientId: 'collector',
     brokers: config.KAFKA_BROKERS,
@@ -75,13 +75,27 @@ async function main(): Promise<void> {
 }
 
 // The collector answers 503 when Redis is away rather than queueing requests behind it.
-function connectRedis(config: CollectorConfig): Redis {
-  return new Redis(config.REDIS_URL, {
+function connectRedis(config: CollectorConfig, logger: Logger): Redis {
+  const log = logger.child({ component: 'redis' });
+  const redis = new Redis(config.REDIS_URL, {
     connectionName: 'collector',
     maxRetriesPerRequest: 1,
     commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
   });
+  // Each failed reconnect emits an error; the first one per outage is enough at warn.
+  let healthy = true;
+  redis.on('error', (error: Error) => {
+    if (healthy) log.warn({ err: error }, 'redis connection lost, reconnecting');
+    else log.debug({ err: error }, 'redis still unreachable');
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (!healthy) log.info('redis connection back');
+    healthy = true;
+  });
+
+  return redis;
 }
 
 // Kafka or the registry being down at start is not fatal: `/readyz` says so, requests get
