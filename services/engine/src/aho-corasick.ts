@@ -1,5 +1,6 @@
 interface AutomatonNode {
-  next: Map<number, AutomatonNode>;
+  /** Transitions; null on leaves, which are most nodes. */
+  next: Map<number, AutomatonNode> | null;
   fail: AutomatonNode | null;
   /** The pattern that ends here, if any. */
   pattern: string | null;
@@ -8,7 +9,7 @@ interface AutomatonNode {
 }
 
 function node(): AutomatonNode {
-  return { next: new Map(), fail: null, pattern: null, output: null };
+  return { next: null, fail: null, pattern: null, output: null };
 }
 
 /**
@@ -48,6 +49,7 @@ export class ContainsAutomaton {
     let current = this.root;
     for (let i = 0; i < pattern.length; i++) {
       const code = pattern.charCodeAt(i);
+      current.next ??= new Map();
       let child = current.next.get(code);
       if (!child) {
         child = node();
@@ -60,16 +62,17 @@ export class ContainsAutomaton {
 
   private link(): void {
     const queue: AutomatonNode[] = [];
-    for (const child of this.root.next.values()) {
+    for (const child of this.root.next?.values() ?? []) {
       child.fail = this.root;
       queue.push(child);
     }
     for (let head = 0; head < queue.length; head++) {
       const parent = queue[head]!;
+      if (!parent.next) continue;
       for (const [code, child] of parent.next) {
         let fallback = parent.fail;
-        while (fallback && !fallback.next.has(code)) fallback = fallback.fail;
-        child.fail = fallback?.next.get(code) ?? this.root;
+        while (fallback && !fallback.next?.has(code)) fallback = fallback.fail;
+        child.fail = fallback?.next?.get(code) ?? this.root;
         child.output = child.fail.pattern !== null ? child.fail : child.fail.output;
         queue.push(child);
       }
@@ -99,10 +102,10 @@ export class ContainsAutomaton {
     let state = this.root;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      let next = state.next.get(code);
+      let next = state.next?.get(code);
       while (!next && state !== this.root) {
         state = state.fail!;
-        next = state.next.get(code);
+        next = state.next?.get(code);
       }
       state = next ?? this.root;
       if (state.pattern !== null || state.output) this.report(state, into);

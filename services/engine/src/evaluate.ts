@@ -35,10 +35,16 @@ export function pathMatches(path: string, match: PathMatch, pattern: string): bo
   }
 }
 
+// Plain loops rather than some()/every() with closures: this runs for every affected segment
+// of every event.
 function anyPath(state: UserState, match: PathMatch, pattern: string): boolean {
-  if (match === 'equals') return hasPath(state.paths, pattern);
+  const paths = state.paths;
+  if (match === 'equals') return hasPath(paths, pattern);
+  for (let i = 0; i < paths.length; i++) {
+    if (pathMatches(paths[i]!, match, pattern)) return true;
+  }
 
-  return state.paths.some((path) => pathMatches(path, match, pattern));
+  return false;
 }
 
 function hasPath(paths: string[], path: string): boolean {
@@ -81,9 +87,12 @@ export function evaluateCriterion(
 
 /** Membership of a user in a segment at `now`: ALL or ANY of its criteria. */
 export function evaluate(state: UserState, segment: CompiledSegment, now: number): boolean {
-  if (segment.matchAll) {
-    return segment.criteria.every((criterion) => evaluateCriterion(state, criterion, now));
+  const criteria = segment.criteria;
+  const all = segment.matchAll;
+  for (let i = 0; i < criteria.length; i++) {
+    // ALL stops at the first miss, ANY at the first hit.
+    if (evaluateCriterion(state, criteria[i]!, now) !== all) return !all;
   }
 
-  return segment.criteria.some((criterion) => evaluateCriterion(state, criterion, now));
+  return all;
 }

@@ -143,7 +143,7 @@ export class MatcherIndex {
     if (change.language) this.languageAffected(change, found);
     if (change.sessions) this.sessionAffected(change, now, found);
     for (const path of change.newPaths) this.pathAffected(path, found);
-    for (const path of change.removedPaths ?? []) this.pathAffected(path, found);
+    if (change.removedPaths) for (const path of change.removedPaths) this.pathAffected(path, found);
 
     return found;
   }

@@ -80,6 +80,8 @@ function messageFor(error: ValueError): string {
 
 function collect(check: TypeCheck<TSchema>, value: unknown, prefix: string) {
   const problems: ValidationProblem[] = [];
+  // Check() is generated code and fast; Errors() walks the value again, only when needed.
+  if (check.Check(value)) return problems;
   for (const error of check.Errors(value)) {
     problems.push({ path: prefix + error.path, message: messageFor(error) });
   }
