@@ -37,7 +37,7 @@ module.exports = {
       moduleNameMapper,
       globalSetup: '<rootDir>/support/global-setup.ts',
       globalTeardown: '<rootDir>/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/support/integration-timeout.ts'],
     },
   ],
 };
