@@ -151,10 +151,10 @@ export class Backfill {
     const { appId, segmentId, version } = data;
     let doneBuckets = 0;
     let allDone = false;
-    const onBucket = async (bucket: number) => {
-      const done = await this.deps.progress.finish(appId, segmentId, version, [bucket]);
+    const onBuckets = async (buckets: number[]) => {
+      const done = await this.deps.progress.finish(appId, segmentId, version, buckets);
       allDone ||= done >= BUCKET_COUNT;
-      doneBuckets += 1;
+      doneBuckets += buckets.length;
       await job.updateProgress(Math.round((doneBuckets * 100) / data.buckets.length));
     };
 
@@ -163,7 +163,7 @@ export class Backfill {
       scan: { batchSize: this.options.batchSize, maxConflictRounds: 20, clock: this.clock },
       parallelBuckets: this.options.parallelBuckets,
     };
-    const result = await runChunk(context, data, onBucket);
+    const result = await runChunk(context, data, onBuckets);
     this.deps.metrics.backfillUsers.inc(result.users);
     this.deps.metrics.backfillChanges.inc(result.changes);
     if (!allDone) return;
