@@ -10,16 +10,18 @@ const registryArtifact = `io.apicurio:apicurio-registry-app:${versions.registry}
 
 /** The Kafka jars, resolved by Maven into .stack/kafka/libs on first use. */
 export async function ensureKafkaJars(log: Log): Promise<void> {
-  const marker = path.join(paths.kafkaLibs, `kafka_2.13-${versions.kafka}.jar`);
-  if (fs.existsSync(marker)) return;
+  if (fs.existsSync(paths.kafkaLibs)) return;
 
   log(`downloading Kafka ${versions.kafka} jars with Maven (first run only)`);
-  fs.rmSync(paths.kafkaLibs, { recursive: true, force: true });
+  // Copied aside and renamed once complete, so an interrupted download is redone.
+  const partial = `${paths.kafkaLibs}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
   await maven(log, [
     'dependency:copy-dependencies',
-    `-DoutputDirectory=${paths.kafkaLibs}`,
+    `-DoutputDirectory=${partial}`,
     '-DincludeScope=runtime',
   ]);
+  fs.renameSync(partial, paths.kafkaLibs);
 }
 
 /**
@@ -65,7 +67,10 @@ function run(log: Log, command: string, args: string[], progress: boolean): Prom
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         output.push(line);
-        const done = /^Downloaded from \S+: (\S+) \(([^)]+)\)/.exec(stripAnsi(line));
+        // Jars and archives only: Maven also fetches some 400 small pom files on a first run.
+        const done = /^Downloaded from \S+: (\S+\.(?:jar|tar\.gz)) \(([^)]+)\)/.exec(
+          stripAnsi(line),
+        );
         if (progress && done) log(`  downloaded ${path.basename(done[1] ?? '')} (${done[2]})`);
       }
     };

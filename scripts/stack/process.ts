@@ -129,9 +129,9 @@ export async function waitFor(
 }
 
 /** The last lines of a log file, for error messages when a part does not come up. */
-export function logTail(name: string, lines = 20): string {
+export function logTail(file: string, lines = 20): string {
   try {
-    return fs.readFileSync(logFile(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
   }

@@ -193,7 +193,7 @@ async function waitUntilAnswers(part: Part, pid: number): Promise<void> {
   if (ready && !exited) return;
 
   const why = exited ? 'exited' : `did not answer within ${part.startTimeoutMs / 1000} s`;
-  throw new Error(`${part.name} ${why}; last lines of ${part.log}:\n${logTail(part.name)}`);
+  throw new Error(`${part.name} ${why}; last lines of ${part.log}:\n${logTail(part.log)}`);
 }
 
 function partitionsFrom(env: NodeJS.ProcessEnv): number {
