@@ -13,6 +13,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { AppStore } from '@audience/platform';
 import autocannon from 'autocannon';
@@ -31,6 +32,12 @@ export interface CollectorBenchRow {
   /** Answers other than 202, and connection errors or timeouts. */
   failures: number;
   durationSeconds: number;
+  /** Mean duration of one Kafka produce call (group of requests), warm-up included. */
+  produceCallMs: number | null;
+  /** Requests answered per produce call: how much the group commit gathered. */
+  requestsPerProduceCall: number | null;
+  /** 1-minute load average of the machine at the end of the case (2 cores shared). */
+  loadAverage: number;
   /** Whether the row meets the issue's goals; the baseline has none. */
   meetsGoal: boolean | null;
 }
@@ -111,17 +118,23 @@ async function measure(
 
     settings.log(`collector bench: ${kind}, ${settings.durationSeconds} s of load`);
     const result = await fire(port, load, settings);
-    return toRow(kind, result, settings);
+    const produce = await produceStats(port);
+    return { ...toRow(kind, result, settings), ...produce, loadAverage: os.loadavg()[0] ?? 0 };
   } finally {
     await stopServer(server);
   }
 }
 
+type MeasuredRow = Omit<
+  CollectorBenchRow,
+  'produceCallMs' | 'requestsPerProduceCall' | 'loadAverage'
+>;
+
 function toRow(
   kind: 'baseline' | 'collector',
   result: autocannon.Result,
   settings: Settings,
-): CollectorBenchRow {
+): MeasuredRow {
   const accepted = result['2xx'];
   const eventsPerSecond = Math.round((accepted * settings.eventsPerRequest) / result.duration);
   const p99Ms = result.latency.p99;
@@ -139,6 +152,24 @@ function toRow(
       kind === 'collector'
         ? eventsPerSecond >= collectorGoals.eventsPerSecond && p99Ms <= collectorGoals.p99Ms
         : null,
+  };
+}
+
+/** Reads the produce histogram and the request count from the server's /metrics. */
+async function produceStats(port: number) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const total = (pattern: RegExp) =>
+    [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const calls = total(/^collector_kafka_produce_duration_seconds_count\{[^}]*\} (\S+)$/gm);
+  const seconds = total(/^collector_kafka_produce_duration_seconds_sum\{[^}]*\} (\S+)$/gm);
+  const requests = total(
+    /^collector_http_request_duration_seconds_count\{[^}]*route="\/v1\/events"[^}]*status="202"[^}]*\} (\S+)$/gm,
+  );
+  if (calls === 0) return { produceCallMs: null, requestsPerProduceCall: null };
+
+  return {
+    produceCallMs: Math.round((seconds / calls) * 10_000) / 10,
+    requestsPerProduceCall: Math.round((requests / calls) * 10) / 10,
   };
 }
 
@@ -238,7 +269,10 @@ function tsxPath(): string {
 
 /** Prints the rows as a table. */
 export function printCollectorRows(rows: CollectorBenchRow[], log = console.log): void {
-  log('case                          events/s  requests/s  p50 ms  p99 ms  failures  goal');
+  log(
+    'case                          events/s  requests/s  p50 ms  p99 ms  failures  ' +
+      'produce ms  req/produce  load  goal',
+  );
   for (const row of rows) {
     const goal = row.meetsGoal === null ? '-' : row.meetsGoal ? 'met' : 'MISSED';
     log(
@@ -249,7 +283,10 @@ export function printCollectorRows(rows: CollectorBenchRow[], log = console.log)
         String(row.p50Ms).padStart(7),
         String(row.p99Ms).padStart(7),
         String(row.failures).padStart(9),
-        `  ${goal}`,
+        String(row.produceCallMs ?? '-').padStart(11),
+        String(row.requestsPerProduceCall ?? '-').padStart(12),
+        row.loadAverage.toFixed(1).padStart(5),
+        ` ${goal}`,
       ].join(' '),
     );
   }
