@@ -39,8 +39,16 @@ function byUser(list: UserEvent[]): Map<string, UserEvent[]> {
   return map;
 }
 
+interface Samples {
+  existing: Sample[];
+  pageViews: Sample[];
+  sessions: Sample[];
+  languageSwitches: Sample[];
+  fresh: Sample[];
+}
+
 /** What the worker would feed the matcher: each event applied to its user's current state. */
-function samples(): { existing: Sample[]; fresh: Sample[] } {
+function samples(): Samples {
   const states = new Map<string, UserState>();
   for (const [userId, list] of byUser(history(USERS))) {
     states.set(userId, applyEvents(emptyState(), list).state);
@@ -52,21 +60,35 @@ function samples(): { existing: Sample[]; fresh: Sample[] } {
     return result;
   });
   const fresh = events(500, 500, 9).map((event) => applyEvents(emptyState(), [event]));
+  const sessions = existing.filter(({ change }) => change.sessions && !change.language);
 
-  return { existing, fresh };
+  return {
+    existing,
+    pageViews: existing.filter(({ change }) => !change.sessions && !change.language),
+    sessions,
+    languageSwitches: existing.filter(({ change }) => change.language),
+    fresh,
+  };
 }
 
-/** Runs `pass` until 300 ms have gone by; returns nanoseconds per item. */
+/**
+ * Nanoseconds per item of `pass`: the fastest of 7 rounds of at least 60 ms each. The minimum
+ * is the estimate least disturbed by other processes on a shared machine.
+ */
 function timePerItem(items: number, pass: () => number): { ns: number; checksum: number } {
   let checksum = pass();
-  let rounds = 0;
-  const start = performance.now();
-  while (performance.now() - start < 300) {
-    checksum += pass();
-    rounds++;
+  let best = Infinity;
+  for (let round = 0; round < 7; round++) {
+    let passes = 0;
+    const start = performance.now();
+    while (performance.now() - start < 60) {
+      checksum += pass();
+      passes++;
+    }
+    best = Math.min(best, (performance.now() - start) / passes);
   }
 
-  return { ns: ((performance.now() - start) * 1e6) / (rounds * items), checksum };
+  return { ns: (best * 1e6) / items, checksum };
 }
 
 function indexedPass(index: MatcherIndex, list: Sample[]): () => number {
@@ -112,12 +134,16 @@ function build(segments: CompiledSegment[], warm: Sample): MatcherIndex {
   return index;
 }
 
-function measureSize(size: number, data: { existing: Sample[]; fresh: Sample[] }) {
+function indexedNs(index: MatcherIndex, list: Sample[]): number {
+  return Math.round(timePerItem(list.length, indexedPass(index, list)).ns);
+}
+
+function measureSize(size: number, data: Samples) {
   const segments = compileAll(size);
   const index = build(segments, data.existing[0]!);
   const existing = timePerItem(data.existing.length, indexedPass(index, data.existing));
   const fresh = timePerItem(data.fresh.length, indexedPass(index, data.fresh));
-  const naiveSet = data.existing.slice(0, Math.max(200, 2_000_000 / size));
+  const naiveSet = data.existing.slice(0, Math.max(50, 500_000 / size));
   const naive = timePerItem(naiveSet.length, naivePass(segments, naiveSet));
   const indexed = (1 - NEW_USER_SHARE) * existing.ns + NEW_USER_SHARE * fresh.ns;
 
@@ -126,6 +152,9 @@ function measureSize(size: number, data: { existing: Sample[]; fresh: Sample[] }
     naiveNsPerEvent: Math.round(naive.ns),
     indexedNsPerEvent: Math.round(indexed),
     existingUserNs: Math.round(existing.ns),
+    pageViewNs: indexedNs(index, data.pageViews),
+    sessionNs: indexedNs(index, data.sessions),
+    languageSwitchNs: indexedNs(index, data.languageSwitches),
     newUserNs: Math.round(fresh.ns),
     speedup: Math.round((naive.ns / indexed) * 10) / 10,
     affectedPerEvent: Math.round(averageAffected(index, data.existing) * 100) / 100,
@@ -144,14 +173,29 @@ function distinctPatterns(segments: CompiledSegment[]): number {
   return patterns.size;
 }
 
+/** Compile and index time of 10,000 segments, the best of 3 runs. */
+function buildTimes(warm: Sample): { compileMs: number; indexMs: number } {
+  let best = { compileMs: Infinity, indexMs: Infinity };
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    const segments = compileAll(10_000);
+    const compiled = performance.now();
+    build(segments, warm);
+    const indexMs = performance.now() - compiled;
+    if (compiled - start + indexMs < best.compileMs + best.indexMs) {
+      best = { compileMs: compiled - start, indexMs };
+    }
+  }
+
+  return best;
+}
+
 function measureBuild(warm: Sample) {
+  const times = buildTimes(warm);
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const start = performance.now();
   const segments = compileAll(10_000);
-  const compiled = performance.now();
   const index = build(segments, warm);
-  const built = performance.now();
   gc();
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const extra = compileSegment('extra', 1, {
@@ -166,34 +210,50 @@ function measureBuild(warm: Sample) {
   return {
     segments: index.size,
     distinctPathPatterns: distinctPatterns(segments),
-    compileMs: Math.round(compiled - start),
-    indexMs: Math.round(built - compiled),
-    totalMs: Math.round(built - start),
+    compileMs: Math.round(times.compileMs),
+    indexMs: Math.round(times.indexMs),
+    totalMs: Math.round(times.compileMs + times.indexMs),
     heapMb: Math.round(heapMb * 10) / 10,
     containsRebuildMs: Math.round((performance.now() - rebuildStart) * 100) / 100,
   };
 }
 
-function report(rows: ReturnType<typeof measureSize>[], buildRow: ReturnType<typeof measureBuild>) {
-  console.table(rows);
-  console.table([buildRow]);
-  const small = rows[0]!;
-  const large = rows[rows.length - 1]!;
-  const goals = [
+type Row = ReturnType<typeof measureSize>;
+
+function ratio(large: number, small: number): string {
+  return `${(large / small).toFixed(2)}x`;
+}
+
+function goalsOf(small: Row, large: Row, built: ReturnType<typeof measureBuild>) {
+  const rows: Array<[string, string, boolean | null]> = [
     ['indexed >= 100x faster than naive at 10,000', `${large.speedup}x`, large.speedup >= 100],
     [
-      'indexed at 10,000 <= 2x its cost at 10',
-      `${(large.indexedNsPerEvent / small.indexedNsPerEvent).toFixed(2)}x`,
+      'indexed at 10,000 <= 2x its cost at 10 (mix)',
+      ratio(large.indexedNsPerEvent, small.indexedNsPerEvent),
       large.indexedNsPerEvent <= 2 * small.indexedNsPerEvent,
     ],
-    ['build of 10,000 segments < 1 s', `${buildRow.totalMs} ms`, buildRow.totalMs < 1000],
-    ['heap of 10,000 segments < 50 MB', `${buildRow.heapMb} MB`, buildRow.heapMb < 50],
+    ['  same, existing users only', ratio(large.existingUserNs, small.existingUserNs), null],
+    ['  same, page views only', ratio(large.pageViewNs, small.pageViewNs), null],
+    ['build of 10,000 segments < 1 s', `${built.totalMs} ms`, built.totalMs < 1000],
+    ['heap of 10,000 segments < 50 MB', `${built.heapMb} MB`, built.heapMb < 50],
     [
       '>= 5,000 distinct path patterns',
-      String(buildRow.distinctPathPatterns),
-      buildRow.distinctPathPatterns >= 5000,
+      String(built.distinctPathPatterns),
+      built.distinctPathPatterns >= 5000,
     ],
-  ].map(([goal, measured, met]) => ({ goal, measured, met: met ? 'yes' : 'NO' }));
+  ];
+
+  return rows.map(([goal, measured, met]) => ({
+    goal,
+    measured,
+    met: met === null ? '(info)' : met ? 'yes' : 'NO',
+  }));
+}
+
+function report(rows: Row[], built: ReturnType<typeof measureBuild>) {
+  console.table(rows);
+  console.table([built]);
+  const goals = goalsOf(rows[0]!, rows[rows.length - 1]!, built);
   console.table(goals);
 
   return goals;
