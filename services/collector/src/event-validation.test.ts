@@ -1,3 +1,5 @@
+import { normalizePath } from '@audience/engine';
+import fc from 'fast-check';
 import { parseTimestamp, validateEvent, type EventValidation } from './event-validation';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
@@ -123,5 +125,39 @@ describe('parseTimestamp', () => {
     true,
   ])('refuses %j', (input) => {
     expect(parseTimestamp(input)).toBeNull();
+  });
+});
+
+describe('validateEvent on any JSON', () => {
+  it('never throws, and what it accepts is normalised and within the limits', () => {
+    const field = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.jsonValue());
+    const event = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('app_session', 'page_view'), field),
+        userId: field,
+        timestamp: fc.oneof(fc.integer({ min: 0, max: now + 600_000 }), fc.string(), field),
+        eventId: field,
+        language: fc.oneof(fc.constantFrom('en', 'fr-FR', 'es_MX', 'x'), field),
+        path: fc.oneof(fc.webPath(), fc.string(), field),
+      },
+      { requiredKeys: [] },
+    );
+
+    fc.assert(
+      fc.property(fc.oneof(event, fc.jsonValue()), (input) => {
+        const result = validateEvent(input, now);
+        if (!result.ok) return;
+
+        const accepted = result.event;
+        expect(accepted.timestamp).toBeLessThanOrEqual(now + 5 * 60_000);
+        expect([...accepted.userId].length).toBeGreaterThan(0);
+        expect(accepted.language ?? 'EN').toMatch(/^[A-Z]{2,8}$/);
+        if (accepted.type === 'page_view') {
+          expect(accepted.path).toBe(normalizePath(accepted.path ?? ''));
+          expect(accepted.path?.startsWith('/')).toBe(true);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
