@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely in tests */
 import {
   ADMIN_TOKEN,
   EventApplier,

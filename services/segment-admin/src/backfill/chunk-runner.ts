@@ -1,5 +1,5 @@
 import { compileSegment } from '@audience/engine';
-import type { DefinitionStore, RedisKeys, ScriptedRedis } from '@audience/platform';
+import type { DefinitionStore, OutboxChange, RedisKeys, ScriptedRedis } from '@audience/platform';
 import { evaluateBucket, type BucketScanOptions, type BuildTarget } from './evaluate-buckets';
 import type { ChangeSink } from './change-publisher';
 
@@ -49,14 +49,18 @@ export async function runChunk(
   const sizes = await bucketSizes(context, job);
   const queue = job.buckets.filter((_, index) => (sizes[index] ?? 0) > 0);
   let finished = job.buckets.filter((_, index) => (sizes[index] ?? 0) === 0);
+  let unpublished: OutboxChange[] = [];
   let checkedAt = Date.now();
 
   const flush = async (force: boolean): Promise<void> => {
     if (!force && Date.now() - checkedAt < CHECK_INTERVAL_MS) return;
     checkedAt = Date.now();
     target = await currentTarget(context.store, job);
-    const done = finished;
-    finished = [];
+    const [done, changes] = [finished, unpublished];
+    [finished, unpublished] = [[], []];
+    // Published before the buckets count as done, so a version is never made ready (or
+    // switched) while some of its changes are still unannounced.
+    await context.publish(changes);
     if (done.length > 0) await onBuckets(done);
   };
 
@@ -70,7 +74,7 @@ export async function runChunk(
         bucket,
         context.scan,
       );
-      await context.publish(outcome.changes);
+      unpublished.push(...outcome.changes);
       result.users += outcome.users;
       result.changes += outcome.changes.length;
       finished.push(bucket);
