@@ -9,6 +9,8 @@ import { WorkerProcess } from './support/worker-process';
 // Events posted to the collector become, through Kafka and one worker process, the membership
 // the engine's oracle predicts, and every change is published on the change topic.
 
+jest.setTimeout(300_000);
+
 let fixture: PipelineFixture;
 let collector: CollectorHarness;
 let worker: WorkerProcess;

@@ -18,7 +18,7 @@ export async function awaitOracle(
   appId: string,
   events: UserEvent[],
   segments: StoredSegment[],
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<string[]> {
   const users = new Set(events.map((event) => event.userId)).size;
   let diff: string[] = ['not compared yet'];

@@ -22,6 +22,10 @@ export class WorkerProcess {
 
   constructor(private readonly options: WorkerProcessOptions) {}
 
+  get workerId(): string {
+    return this.options.workerId;
+  }
+
   /** Starts the process and waits until /readyz answers 200 (group joined). */
   async start(timeoutMs = 60_000): Promise<void> {
     this.port = await freePort();
