@@ -9,7 +9,7 @@ import {
 } from '@audience/platform';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { logLevel, type Kafka, type Producer } from 'kafkajs';
+import { logLevel, type Kafka } from 'kafkajs';
 import pino from 'pino';
 
 // Settings come from the jest global setup, which started (or found) the local stack.
@@ -49,13 +49,12 @@ export async function startCollector(options: HarnessOptions = {}): Promise<Coll
     logger,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
   });
-  const producer: Producer = createIdempotentProducer(kafka);
   const encoderFor: EncoderLookup = async (topic) => {
     const writer = await codec.writerFor(valueSubject(topic));
     return (record) => codec.encodeWith(writer, record);
   };
   const publisher = new EventPublisher({
-    producer,
+    createProducer: () => createIdempotentProducer(kafka),
     encoderFor,
     logger,
     deadlineMs: options.deadlineMs ?? 5_000,
@@ -79,7 +78,7 @@ export async function startCollector(options: HarnessOptions = {}): Promise<Coll
     prefix,
     close: async () => {
       await app.close();
-      await producer.disconnect();
+      await publisher.close();
       await deleteKeys(redis, prefix);
       redis.disconnect();
     },

@@ -18,27 +18,42 @@ function event(userId: string, type: CollectedEvent['type'] = 'app_session'): Co
 
 /** A producer whose sends stay pending until the test releases or fails them. */
 function heldProducer() {
-  const batches: ProducerBatch[] = [];
+  const batches: (ProducerBatch & { producerId: number })[] = [];
   const waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  const producer: BatchProducer = {
-    connect: async () => undefined,
-    sendBatch: (batch) =>
-      new Promise((resolve, reject) => {
-        batches.push(batch);
-        waiting.push({ resolve: () => resolve([]), reject });
-      }),
+  let created = 0;
+  let disconnected = 0;
+  const createProducer = (): BatchProducer => {
+    const id = ++created;
+    return {
+      connect: async () => undefined,
+      disconnect: async () => void (disconnected += 1),
+      sendBatch: (batch) =>
+        new Promise((resolve, reject) => {
+          batches.push({ ...batch, producerId: id });
+          waiting.push({ resolve: () => resolve([]), reject });
+        }),
+    };
   };
   const next = async () => {
     while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
     return waiting.shift()!;
   };
-  return { producer, batches, next };
+  return {
+    createProducer,
+    batches,
+    next,
+    counts: () => ({ created, disconnected }),
+  };
 }
 
 describe('EventPublisher', () => {
   it('keys each event appId:userId on its topic and sends with acks from all replicas', async () => {
     const held = heldProducer();
-    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+    });
 
     const done = publisher.publish('app-1', [event('u-1'), event('u-2', 'page_view')], 5);
     (await held.next()).resolve();
@@ -69,7 +84,11 @@ describe('EventPublisher', () => {
 
   it('gathers requests that arrive during a send into the next send', async () => {
     const held = heldProducer();
-    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+    });
 
     const first = publisher.publish('app-1', [event('u-1')], 1);
     const release = await held.next();
@@ -89,7 +108,11 @@ describe('EventPublisher', () => {
 
   it('fails every request of a failed send with kafka_unavailable', async () => {
     const held = heldProducer();
-    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+    });
 
     const done = publisher.publish('app-1', [event('u-1')], 1);
     (await held.next()).reject(new Error('broker gone'));
@@ -97,10 +120,30 @@ describe('EventPublisher', () => {
     await expect(done).rejects.toMatchObject(unavailable);
   });
 
+  it('sends with a new producer after a failed send, and disconnects the old one', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+    });
+
+    const failed = publisher.publish('app-1', [event('u-1')], 1);
+    (await held.next()).reject(new Error('out of order sequence'));
+    await expect(failed).rejects.toMatchObject(unavailable);
+
+    const retried = publisher.publish('app-1', [event('u-1')], 1);
+    (await held.next()).resolve();
+    await retried;
+
+    expect(held.batches.map((batch) => batch.producerId)).toEqual([1, 2]);
+    expect(held.counts()).toEqual({ created: 2, disconnected: 1 });
+  });
+
   it('answers kafka_unavailable at the deadline and withdraws a batch not yet sent', async () => {
     const held = heldProducer();
     const publisher = new EventPublisher({
-      producer: held.producer,
+      createProducer: held.createProducer,
       encoderFor,
       logger,
       deadlineMs: 50,
@@ -122,7 +165,11 @@ describe('EventPublisher', () => {
 
   it('sends nothing for a request without accepted events', async () => {
     const held = heldProducer();
-    const publisher = new EventPublisher({ producer: held.producer, encoderFor, logger });
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+    });
 
     await publisher.publish('app-1', [], 1);
 

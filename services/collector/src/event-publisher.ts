@@ -13,10 +13,14 @@ export type RecordEncoder = (record: Record<string, unknown>) => Buffer;
 export type EncoderLookup = (topic: string) => Promise<RecordEncoder>;
 
 /** The part of a kafkajs producer the publisher uses. */
-export type BatchProducer = Pick<Producer, 'connect' | 'sendBatch'>;
+export type BatchProducer = Pick<Producer, 'connect' | 'sendBatch' | 'disconnect'>;
 
 export interface EventPublisherOptions {
-  producer: BatchProducer;
+  /**
+   * Makes an idempotent producer (acks from all in-sync replicas). Called at start, and again
+   * after a produce call failed on a connected producer (see {@link EventPublisher}).
+   */
+  createProducer: () => BatchProducer;
   encoderFor: EncoderLookup;
   logger: Logger;
   /** Longest wait for Kafka's acknowledgement before the request is answered 503. */
@@ -37,17 +41,25 @@ interface PendingBatch {
  * in-sync replicas. Requests that arrive while a produce call is in flight are gathered and
  * sent together in the next call (group commit): the idempotent producer sends one request per
  * broker at a time anyway, and one larger call costs far less than many small ones.
+ *
+ * When a produce call fails after the producer had connected, the producer is replaced by a
+ * new one: kafkajs may have given up on a request that the broker did write, and its sequence
+ * numbers would then be out of step with the broker's, failing every later call. A new
+ * producer gets a new producer id and starts its sequences afresh.
  */
 export class EventPublisher {
   private readonly queue: PendingBatch[] = [];
   private sending = false;
+  private producer: BatchProducer;
   private connecting: Promise<void> | undefined;
+  private connected = false;
   private readonly deadlineMs: number;
   private readonly logger: Logger;
 
   constructor(private readonly options: EventPublisherOptions) {
     this.deadlineMs = options.deadlineMs ?? 5_000;
     this.logger = options.logger.child({ component: 'publisher' });
+    this.producer = options.createProducer();
   }
 
   /**
@@ -131,7 +143,7 @@ export class EventPublisher {
     const started = process.hrtime.bigint();
     try {
       await this.ensureConnected();
-      await this.options.producer.sendBatch({
+      await this.producer.sendBatch({
         acks: -1,
         timeout: this.deadlineMs,
         topicMessages: mergeByTopic(group.flatMap((pending) => pending.messages)),
@@ -140,19 +152,42 @@ export class EventPublisher {
       for (const pending of group) pending.settle();
     } catch (error) {
       this.observe(started, 'error');
-      this.logger.warn({ err: error, requests: group.length }, 'produce failed');
+      // Each request is answered 503 and logged by the HTTP layer; no log line here.
       for (const pending of group) pending.settle(error ?? new Error('produce failed'));
+      if (this.connected) await this.replaceProducer(error);
     }
   }
 
   /** Connects the producer once; after a failure the next produce tries again. */
   ensureConnected(): Promise<void> {
-    this.connecting ??= this.options.producer.connect().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.connected = true;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
 
     return this.connecting;
+  }
+
+  /** Disconnects the producer; for shutdown, once the HTTP server has stopped. */
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private async replaceProducer(cause: unknown): Promise<void> {
+    this.logger.warn({ err: cause }, 'produce failed, replacing the producer');
+    const old = this.producer;
+    this.producer = this.options.createProducer();
+    this.connecting = undefined;
+    this.connected = false;
+
+    await old.disconnect().catch((error: unknown) => {
+      this.logger.debug({ err: error }, 'old producer did not disconnect cleanly');
+    });
   }
 
   private observe(started: bigint, outcome: 'ok' | 'error'): void {

@@ -33,7 +33,6 @@ async function main(): Promise<void> {
     // Connection retries bounded to about 2 s, inside the 503 deadline.
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-  const producer = createIdempotentProducer(kafka);
   const admin = kafka.admin();
   const codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
   const encoderFor: EncoderLookup = async (topic) => {
@@ -42,7 +41,7 @@ async function main(): Promise<void> {
   };
 
   const publisher = new EventPublisher({
-    producer,
+    createProducer: () => createIdempotentProducer(kafka),
     encoderFor,
     logger,
     deadlineMs: config.COLLECTOR_KAFKA_DEADLINE_MS,
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
   // before the producer that they wait on disconnects.
   shutdown.add('redis', async () => void (await redis.quit()));
   shutdown.add('kafka-admin', () => admin.disconnect());
-  shutdown.add('producer', () => producer.disconnect());
+  shutdown.add('producer', () => publisher.close());
   shutdown.add('http', () => app.close());
   shutdown.listen();
 
