@@ -1,5 +1,11 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { LANGUAGES, primaryLanguage, searchLanguages } from '../lib/languages';
+import {
+  COMMON_LANGUAGES,
+  LANGUAGES,
+  primaryLanguage,
+  searchLanguages,
+  type Language,
+} from '../lib/languages';
 
 /** The contract accepts at most 50 languages in one criterion. */
 const MAX_LANGUAGES = 50;
@@ -15,7 +21,8 @@ interface LanguagePickerProps {
 /**
  * Several ISO 639-1 languages picked from a searchable list. A filtered list of checkboxes is
  * used rather than a custom combobox: every browser and screen reader already knows how to
- * operate it, and it needs no focus management.
+ * operate it, and it needs no focus management. Before a search only the common languages are
+ * listed, so tabbing past the list does not mean 183 stops.
  */
 export function LanguagePicker({
   id,
@@ -25,8 +32,9 @@ export function LanguagePicker({
   invalid,
 }: LanguagePickerProps) {
   const [query, setQuery] = useState('');
+  const [showAll, setShowAll] = useState(false);
   const deferredQuery = useDeferredValue(query);
-  const matches = useMemo(() => searchLanguages(deferredQuery), [deferredQuery]);
+  const matches = useMemo(() => listed(deferredQuery, showAll), [deferredQuery, showAll]);
   const chosen = new Set(selected.map(primaryLanguage));
   const full = selected.length >= MAX_LANGUAGES;
 
@@ -65,8 +73,25 @@ export function LanguagePicker({
         ))}
         {matches.length === 0 && <li className="muted">No language matches “{query}”.</li>}
       </ul>
+      {!query.trim() && (
+        <button
+          type="button"
+          className="button small subtle"
+          aria-controls={`${id}-list`}
+          aria-expanded={showAll}
+          onClick={() => setShowAll((all) => !all)}
+        >
+          {showAll ? 'Show common languages only' : `Show all ${LANGUAGES.length} languages`}
+        </button>
+      )}
     </div>
   );
+}
+
+function listed(query: string, showAll: boolean): readonly Language[] {
+  if (query.trim()) return searchLanguages(query);
+
+  return showAll ? LANGUAGES : COMMON_LANGUAGES;
 }
 
 interface SelectedLanguagesProps {

@@ -21,7 +21,11 @@ export function Modal({ title, onClose, children, testId }: ModalProps) {
     if (!dialog) return;
 
     dialog.showModal();
-    const close = () => onCloseRef.current();
+    // The close event is queued; a dialog opened again since (React's development double
+    // mount does that) must stay open.
+    const close = () => {
+      if (!dialog.open) onCloseRef.current();
+    };
     dialog.addEventListener('close', close);
 
     return () => {

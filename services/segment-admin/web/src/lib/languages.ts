@@ -39,6 +39,13 @@ export const LANGUAGES: readonly Language[] = (() => {
   );
 })();
 
+/** Offered before any search, so the usual picks need neither typing nor a long list. */
+const COMMON_CODES = ['EN', 'ES', 'FR', 'DE', 'PT', 'IT', 'AR', 'ZH', 'JA', 'RU', 'HI', 'KO'];
+
+export const COMMON_LANGUAGES: readonly Language[] = COMMON_CODES.map(
+  (code) => LANGUAGES.find((language) => language.code === code) ?? { code, name: code },
+);
+
 /** The primary subtag of a code, upper-cased: `fr-FR`, `FR` and `fr` are all `FR`. */
 export function primaryLanguage(code: string): string {
   return (code.split(/[-_]/)[0] ?? '').toUpperCase();
