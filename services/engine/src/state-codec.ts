@@ -51,15 +51,18 @@ function encodeSessions(state: UserState): string {
 function encodeLanguage(language: LanguageRegister | null, reference: number): string {
   if (language === null) return '';
 
-  return `${language.code},${b36(language.timestamp - reference)},${encodeEventId(language.eventId)}`;
+  const offset = b36(language.timestamp - reference);
+
+  return `${language.code},${offset},${encodeEventId(language.eventId)}`;
 }
 
 /** Compact string encoding for Redis: about 90 bytes for a user with 3 short paths. */
 export function encodeState(state: UserState): string {
-  const reference = state.lastSession ?? 0;
+  const sessions = encodeSessions(state);
+  const language = encodeLanguage(state.language, state.lastSession ?? 0);
   const paths = state.paths.map(raw).join('');
 
-  return `${VERSION}|${encodeSessions(state)}|${encodeLanguage(state.language, reference)}|${paths}`;
+  return `${VERSION}|${sessions}|${language}|${paths}`;
 }
 
 /** Reads the encoding left to right; every field is checked, never guessed. */
