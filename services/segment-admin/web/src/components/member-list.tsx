@@ -54,7 +54,11 @@ export function MemberList({ appId, segmentId }: MemberListProps) {
         </p>
       )}
       {!page && !error && <p className="muted">Loading members…</p>}
-      {page && page.members.length === 0 && <p className="muted">No members on this page.</p>}
+      {page && page.members.length === 0 && (
+        <p className="muted">
+          {cursors.length === 1 ? 'This segment has no members yet.' : 'No members on this page.'}
+        </p>
+      )}
       {page && page.members.length > 0 && (
         <ul className="members" aria-label={`Members, page ${cursors.length}`}>
           {page.members.map((userId) => (
