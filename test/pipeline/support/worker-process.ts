@@ -4,7 +4,6 @@ import { freePort, stack, waitFor } from './stack-env';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const entry = path.join(root, 'services', 'ingest-worker', 'src', 'main.ts');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 export interface WorkerProcessOptions {
   groupId: string;
@@ -44,7 +43,13 @@ export class WorkerProcess {
       OUTBOX_RELAY_AGE_MS: '2000',
       ...this.options.env,
     };
-    const child = spawn(tsx, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node itself with tsx's loader, not the tsx CLI: the CLI runs the program in a grandchild
+    // that a SIGKILL of the CLI would leave running.
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env,
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const keep = (data: Buffer) => this.output.push(data.toString());
     child.stdout?.on('data', keep);
