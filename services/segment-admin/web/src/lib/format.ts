@@ -1,6 +1,6 @@
 const numberFormat = new Intl.NumberFormat('en');
 const dateTimeFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 
 /** 12,345 */
 export function formatCount(value: number): string {
@@ -14,24 +14,9 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
 }
 
-const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['second', 60],
-  ['minute', 60],
-  ['hour', 24],
-  ['day', 30],
-  ['month', 12],
-];
+/** "Dec 3, 2026" in the viewer's time zone. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
 
-/** "5 minutes ago", relative to `now`. */
-export function formatRelative(iso: string, now = Date.now()): string {
-  const then = new Date(iso).getTime();
-  if (Number.isNaN(then)) return iso;
-
-  let amount = Math.round((then - now) / 1000);
-  for (const [unit, size] of STEPS) {
-    if (Math.abs(amount) < size) return relativeFormat.format(amount, unit);
-    amount = Math.round(amount / size);
-  }
-
-  return relativeFormat.format(amount, 'year');
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
