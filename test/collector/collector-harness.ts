@@ -9,7 +9,7 @@ import {
 } from '@audience/platform';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { logLevel, type Kafka } from 'kafkajs';
+import { logLevel, type ISocketFactory, type Kafka } from 'kafkajs';
 import pino from 'pino';
 
 // Settings come from the jest global setup, which started (or found) the local stack.
@@ -23,6 +23,8 @@ export interface HarnessOptions {
   /** Brokers to produce to; a closed port simulates Kafka being down. */
   brokers?: string;
   deadlineMs?: number;
+  /** Opens the collector's broker connections (see network-switch.ts). */
+  socketFactory?: ISocketFactory;
 }
 
 /** A collector started in-process on port 0 against the real stack, with its own key prefix. */
@@ -48,6 +50,7 @@ export async function startCollector(options: HarnessOptions = {}): Promise<Coll
     brokers: options.brokers ?? stack.brokers,
     logger,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+    socketFactory: options.socketFactory,
   });
   const encoderFor: EncoderLookup = async (topic) => {
     const writer = await codec.writerFor(valueSubject(topic));

@@ -32,6 +32,8 @@ export interface EventPublisherOptions {
 interface PendingBatch {
   messages: TopicMessages[];
   taken: boolean;
+  /** The producer generation whose call took the batch. */
+  generation: number;
   done: Promise<void>;
   settle: (error?: unknown) => void;
 }
@@ -45,7 +47,9 @@ interface PendingBatch {
  * When a produce call fails after the producer had connected, the producer is replaced by a
  * new one: kafkajs may have given up on a request that the broker did write, and its sequence
  * numbers would then be out of step with the broker's, failing every later call. A new
- * producer gets a new producer id and starts its sequences afresh.
+ * producer gets a new producer id and starts its sequences afresh. A call still running when
+ * a request of its group reaches the deadline is abandoned the same way, so a hung connection
+ * holds the queue up for one deadline, not for all of kafkajs's request timeouts and retries.
  */
 export class EventPublisher {
   private readonly queue: PendingBatch[] = [];
@@ -53,6 +57,10 @@ export class EventPublisher {
   private producer: BatchProducer;
   private connecting: Promise<void> | undefined;
   private connected = false;
+  /** Bumped on every producer replacement; a call of an older generation is abandoned. */
+  private generation = 0;
+  /** Counts produce calls, so that only the latest one moves the queue on. */
+  private calls = 0;
   private readonly deadlineMs: number;
   private readonly logger: Logger;
 
@@ -92,7 +100,7 @@ export class EventPublisher {
     const done = new Promise<void>((resolve, reject) => {
       settle = (error) => (error === undefined ? resolve() : reject(error));
     });
-    const pending: PendingBatch = { messages, taken: false, done, settle };
+    const pending: PendingBatch = { messages, taken: false, generation: -1, done, settle };
     this.queue.push(pending);
     this.pump();
 
@@ -120,8 +128,9 @@ export class EventPublisher {
   // One already in a produce call cannot be withdrawn: if that call succeeds after all, the
   // SDK's retry writes the events once more, which the idempotent state merge absorbs.
   private giveUp(pending: PendingBatch): AppError {
-    if (!pending.taken) this.queue.splice(this.queue.indexOf(pending), 1);
     pending.done.catch(() => undefined);
+    if (!pending.taken) this.queue.splice(this.queue.indexOf(pending), 1);
+    else if (this.sending && pending.generation === this.generation) this.abandonCall();
 
     return kafkaUnavailable(new Error(`no acknowledgement within ${this.deadlineMs} ms`));
   }
@@ -129,21 +138,26 @@ export class EventPublisher {
   private pump(): void {
     if (this.sending || this.queue.length === 0) return;
 
+    const generation = this.generation;
     const group = this.queue.splice(0, this.queue.length);
-    for (const pending of group) pending.taken = true;
+    for (const pending of group) Object.assign(pending, { taken: true, generation });
     this.sending = true;
 
-    this.sendGroup(group).finally(() => {
+    const call = ++this.calls;
+    this.sendGroup(group, generation).finally(() => {
+      // An abandoned call's successor already moved the queue on; only the current call may.
+      if (call !== this.calls) return;
       this.sending = false;
       this.pump();
     });
   }
 
-  private async sendGroup(group: PendingBatch[]): Promise<void> {
+  private async sendGroup(group: PendingBatch[], generation: number): Promise<void> {
     const started = process.hrtime.bigint();
+    const producer = this.producer;
     try {
       await this.ensureConnected();
-      await this.producer.sendBatch({
+      await producer.sendBatch({
         acks: -1,
         timeout: this.deadlineMs,
         topicMessages: mergeByTopic(group.flatMap((pending) => pending.messages)),
@@ -154,23 +168,36 @@ export class EventPublisher {
       this.observe(started, 'error');
       // Each request is answered 503 and logged by the HTTP layer; no log line here.
       for (const pending of group) pending.settle(error ?? new Error('produce failed'));
-      if (this.connected) await this.replaceProducer(error);
+      if (this.connected && generation === this.generation) await this.replaceProducer(error);
     }
+  }
+
+  private abandonCall(): void {
+    const cause = new Error(`produce call still running after ${this.deadlineMs} ms`);
+    this.sending = false;
+    this.calls += 1;
+    void this.replaceProducer(cause);
+    this.pump();
   }
 
   /** Connects the producer once; after a failure the next produce tries again. */
   ensureConnected(): Promise<void> {
-    this.connecting ??= this.producer.connect().then(
+    if (this.connecting) return this.connecting;
+
+    // The callbacks check that no replacement happened meanwhile, so the outcome of an old
+    // producer's connect never changes the state of its successor.
+    const connecting: Promise<void> = this.producer.connect().then(
       () => {
-        this.connected = true;
+        if (this.connecting === connecting) this.connected = true;
       },
       (error: unknown) => {
-        this.connecting = undefined;
+        if (this.connecting === connecting) this.connecting = undefined;
         throw error;
       },
     );
+    this.connecting = connecting;
 
-    return this.connecting;
+    return connecting;
   }
 
   /** Disconnects the producer; for shutdown, once the HTTP server has stopped. */
@@ -181,6 +208,7 @@ export class EventPublisher {
   private async replaceProducer(cause: unknown): Promise<void> {
     this.logger.warn({ err: cause }, 'produce failed, replacing the producer');
     const old = this.producer;
+    this.generation += 1;
     this.producer = this.options.createProducer();
     this.connecting = undefined;
     this.connected = false;

@@ -2,6 +2,7 @@ import {
   Kafka,
   logLevel,
   Partitioners,
+  type ISocketFactory,
   type LogEntry,
   type Producer,
   type RetryOptions,
@@ -26,6 +27,8 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** Retry policy of connections and metadata requests. */
   retry?: RetryOptions;
+  /** Opens broker connections; tests pass one that can cut the network to Kafka. */
+  socketFactory?: ISocketFactory;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 1_000,
     requestTimeout: options.requestTimeoutMs ?? 5_000,
     retry: options.retry,
+    socketFactory: options.socketFactory,
     logLevel: logLevel.INFO,
     logCreator: () => (entry) => writeKafkaLog(logger, entry),
   });
