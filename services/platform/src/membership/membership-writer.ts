@@ -1,4 +1,4 @@
-import type { RedisKeys } from '../redis/keys';
+import { countField, type RedisKeys } from '../redis/keys';
 import { scriptedPipeline, type ScriptedPipeline, type ScriptedRedis } from '../redis/scripts';
 import { parseOutboxEntry, type OutboxChange } from './membership-change';
 
@@ -51,6 +51,7 @@ export function applyArguments(
   const { appId, bucket } = writes;
   const memberKeys = new Map<string, number>();
   const labels: string[] = [];
+  const countFields: string[] = [];
   const userArgs: (string | number)[] = [];
 
   for (const user of writes.users) {
@@ -63,6 +64,7 @@ export function applyArguments(
         index = memberKeys.size + 1;
         memberKeys.set(key, index);
         labels.push(target.publish ? `${target.segmentId}\t${target.version}` : '');
+        countFields.push(countField(target.segmentId, target.version));
       }
       userArgs.push(index, target.member ? '1' : '0', target.at);
     }
@@ -73,10 +75,11 @@ export function applyArguments(
     keys.lastSession(appId, bucket),
     keys.outbox(appId, bucket),
     keys.sequence(appId, bucket),
+    keys.counts(appId, bucket),
   ];
   const allKeys = [...fixedKeys, ...memberKeys.keys()];
 
-  return [allKeys.length, ...allKeys, now, ...labels, ...userArgs];
+  return [allKeys.length, ...allKeys, now, ...labels, ...countFields, ...userArgs];
 }
 
 /** Queues one bucket's script call on a pipeline. */

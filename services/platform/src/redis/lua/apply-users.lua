@@ -5,15 +5,18 @@ KEYS[1]     users hash of (app, bucket): userId -> encoded state
 KEYS[2]     last-session zset of (app, bucket): userId scored by last session (ms)
 KEYS[3]     outbox zset of (app, bucket): change entries scored by the time written
 KEYS[4]     change sequence counter of (app, bucket)
-KEYS[5..]   membership zsets of (app, segment, version, bucket) the users below touch
+KEYS[5]     member counts hash of (app, bucket): "<segmentId>:<version>" -> members
+KEYS[6..]   membership zsets of (app, segment, version, bucket) the users below touch
 
 ARGV[1]     now (ms): score of the outbox entries written by this call
-ARGV[2..]   one label per membership key, in KEYS order: "<segmentId>\t<version>" when the
-            key's changes are published, "" when they are not (a version being rebuilt)
+ARGV[2..]   one label per membership key (m keys), in KEYS order: "<segmentId>\t<version>"
+            when the key's changes are published, "" when they are not (a version being
+            rebuilt)
+then        one count field per membership key, in KEYS order: "<segmentId>:<version>"
 then, per user, 5 + 3n values:
             userId, expected record ("" for a new user), new record,
             last session (ms, "" to leave it), n,
-            then n triples: membership key index (1 = KEYS[5]), "1" member / "0" not, at (ms)
+            then n triples: membership key index (1 = KEYS[6]), "1" member / "0" not, at (ms)
 
 Returns { conflicts, entries }
             conflicts: userIds whose stored record was not the expected one; nothing of
@@ -29,12 +32,17 @@ Invariants kept:
   changed, so events delivered twice publish nothing twice.
 - Sequences of a bucket only grow, so the changes of one (segment, user) pair carry growing
   sequences and a consumer can drop repeats.
+- A membership zset's count field moves by exactly the members it gained or lost, in the same
+  atomic call, so the counts hash always equals the ZCARDs.
 ]]
 
 local users, lastSession, outbox, sequence = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local counts = KEYS[5]
 local now = ARGV[1]
-local labelCount = #KEYS - 4
+local labelCount = #KEYS - 5
 local conflicts, entries = {}, {}
+-- Count moves per membership key index, written once per key at the end.
+local deltas = {}
 
 local function recordChange(label, want, at, userId)
   local seq = redis.call('INCR', sequence)
@@ -45,7 +53,7 @@ local function recordChange(label, want, at, userId)
 end
 
 local function applyMembership(keyIndex, want, at, userId)
-  local key = KEYS[4 + keyIndex]
+  local key = KEYS[5 + keyIndex]
   local changed
   if want == '1' then
     changed = redis.call('ZADD', key, 0, userId)
@@ -53,13 +61,17 @@ local function applyMembership(keyIndex, want, at, userId)
     changed = redis.call('ZREM', key, userId)
   end
 
+  if changed ~= 1 then
+    return
+  end
+  deltas[keyIndex] = (deltas[keyIndex] or 0) + (want == '1' and 1 or -1)
   local label = ARGV[1 + keyIndex]
-  if changed == 1 and label ~= '' then
+  if label ~= '' then
     recordChange(label, want, at, userId)
   end
 end
 
-local i = 2 + labelCount
+local i = 2 + 2 * labelCount
 while i <= #ARGV do
   local userId, expected, record, last = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local n = tonumber(ARGV[i + 4])
@@ -81,6 +93,12 @@ while i <= #ARGV do
   end
 
   i = i + 5 + 3 * n
+end
+
+for keyIndex, delta in pairs(deltas) do
+  if delta ~= 0 then
+    redis.call('HINCRBY', counts, ARGV[1 + labelCount + keyIndex], delta)
+  end
 end
 
 return { conflicts, entries }
