@@ -82,8 +82,8 @@ function backfillOptions(deps: AdminDeps): BackfillOptions {
     concurrency: deps.config.BACKFILL_CONCURRENCY,
     settleMs: 1_500,
     retainOldVersionMs: 10 * 60_000,
-    batchSize: 1_000,
-    parallelBuckets: 4,
+    bucketsPerRound: 8,
+    parallelBuckets: 3,
     clock: deps.clock,
     ...deps.backfill,
   };

@@ -27,8 +27,9 @@ export interface BackfillOptions {
   settleMs: number;
   /** How long a replaced version's keys stay, so walks pinned to it can finish. */
   retainOldVersionMs: number;
-  /** Users per HSCAN and per script call. */
-  batchSize: number;
+  /** Buckets read and written per pipelined round trip. */
+  bucketsPerRound: number;
+  /** Groups of buckets one chunk has in flight at the same time. */
   parallelBuckets: number;
   clock?: () => number;
 }
@@ -160,8 +161,9 @@ export class Backfill {
 
     const context = {
       ...this.deps,
-      scan: { batchSize: this.options.batchSize, maxConflictRounds: 20, clock: this.clock },
+      scan: { maxConflictRounds: 20, clock: this.clock },
       parallelBuckets: this.options.parallelBuckets,
+      bucketsPerRound: this.options.bucketsPerRound,
     };
     const result = await runChunk(context, data, onBuckets);
     this.deps.metrics.backfillUsers.inc(result.users);

@@ -1,7 +1,8 @@
 import { compileSegment } from '@audience/engine';
-import type { DefinitionStore, OutboxChange, RedisKeys, ScriptedRedis } from '@audience/platform';
-import { evaluateBucket, type BucketScanOptions, type BuildTarget } from './evaluate-buckets';
+import type { DefinitionStore, RedisKeys, ScriptedRedis } from '@audience/platform';
+import { evaluateBuckets, type BucketScanOptions, type BuildTarget } from './evaluate-buckets';
 import type { ChangeSink } from './change-publisher';
+import { ChangePump } from './change-pump';
 
 export interface ChunkContext {
   redis: ScriptedRedis;
@@ -9,8 +10,10 @@ export interface ChunkContext {
   store: DefinitionStore;
   publish: ChangeSink;
   scan: BucketScanOptions;
-  /** Buckets of one chunk evaluated at the same time, to overlap Redis round trips. */
+  /** Groups of buckets in flight at the same time, to overlap Redis round trips. */
   parallelBuckets: number;
+  /** Buckets read and written per pipelined round trip. */
+  bucketsPerRound: number;
 }
 
 export interface ChunkJob {
@@ -27,15 +30,16 @@ export interface ChunkResult {
   skipped: boolean;
 }
 
-/** How often a running chunk checks that its version is still wanted, and reports progress. */
+/** How often a running chunk checks that its version is still wanted. */
 const CHECK_INTERVAL_MS = 250;
 
 /**
  * Builds one chunk of buckets of a segment version. Empty buckets are found with one
- * pipelined HLEN and finish at once. While it runs, the chunk re-checks every quarter second
- * that its version is still the latest of a live segment, so a deleted or re-edited segment
- * stops its backfill promptly instead of writing keys nobody frees. `onBuckets` is told of
- * finished buckets in batches (progress).
+ * pipelined HLEN and finish at once. The others are evaluated in groups of
+ * `bucketsPerRound`, `parallelBuckets` groups in flight, while a {@link ChangePump} publishes
+ * what they found. The chunk re-checks every quarter second that its version is still the
+ * latest of a live segment, so a deleted or re-edited segment stops its backfill promptly
+ * instead of writing keys nobody frees. `onBuckets` is told of finished buckets in batches.
  */
 export async function runChunk(
   context: ChunkContext,
@@ -48,44 +52,36 @@ export async function runChunk(
 
   const sizes = await bucketSizes(context, job);
   const queue = job.buckets.filter((_, index) => (sizes[index] ?? 0) > 0);
-  let finished = job.buckets.filter((_, index) => (sizes[index] ?? 0) === 0);
-  let unpublished: OutboxChange[] = [];
+  const pump = new ChangePump(context.publish, onBuckets);
+  await pump.add(
+    job.buckets.filter((_, index) => (sizes[index] ?? 0) === 0),
+    [],
+  );
   let checkedAt = Date.now();
 
-  const flush = async (force: boolean): Promise<void> => {
-    if (!force && Date.now() - checkedAt < CHECK_INTERVAL_MS) return;
-    checkedAt = Date.now();
-    target = await currentTarget(context.store, job);
-    const [done, changes] = [finished, unpublished];
-    [finished, unpublished] = [[], []];
-    // Published before the buckets count as done, so a version is never made ready (or
-    // switched) while some of its changes are still unannounced.
-    await context.publish(changes);
-    if (done.length > 0) await onBuckets(done);
-  };
-
   const lane = async (): Promise<void> => {
-    for (let bucket = queue.shift(); bucket !== undefined; bucket = queue.shift()) {
-      if (target === null) return;
-      const outcome = await evaluateBucket(
+    while (queue.length > 0 && target !== null) {
+      const buckets = queue.splice(0, context.bucketsPerRound);
+      const outcome = await evaluateBuckets(
         context.redis,
         context.keys,
         target,
-        bucket,
+        buckets,
         context.scan,
       );
-      unpublished.push(...outcome.changes);
       result.users += outcome.users;
       result.changes += outcome.changes.length;
-      finished.push(bucket);
-      await flush(false);
+      await pump.add(buckets, outcome.changes);
+      if (Date.now() - checkedAt >= CHECK_INTERVAL_MS) {
+        checkedAt = Date.now();
+        target = await currentTarget(context.store, job);
+      }
     }
   };
 
   await Promise.all(Array.from({ length: context.parallelBuckets }, lane));
-  if (target === null) return { ...result, skipped: true };
-  await flush(true);
-  return result;
+  await pump.drain();
+  return target === null ? { ...result, skipped: true } : result;
 }
 
 async function bucketSizes(context: ChunkContext, job: ChunkJob): Promise<number[]> {

@@ -1,11 +1,12 @@
 import { decodeState, evaluate, type CompiledSegment } from '@audience/engine';
+import type { OutboxChange, RedisKeys, ScriptedRedis } from '@audience/platform';
 import {
-  applyBuckets,
-  type OutboxChange,
-  type RedisKeys,
-  type ScriptedRedis,
-  type UserWrite,
-} from '@audience/platform';
+  readBuckets,
+  writeBuckets,
+  type BucketSnapshot,
+  type BucketVerdicts,
+  type VersionTarget,
+} from '../store/backfill-scripts';
 
 /** One version of one segment being built over existing users. */
 export interface BuildTarget {
@@ -16,15 +17,13 @@ export interface BuildTarget {
 }
 
 export interface BucketScanOptions {
-  /** Users per HSCAN round trip and per script call. */
-  batchSize: number;
   /** Rounds of re-reading users whose record changed between read and write. */
   maxConflictRounds: number;
   clock: () => number;
 }
 
-/** What one bucket's pass did. */
-export interface BucketOutcome {
+/** What one pass over some buckets did. */
+export interface BucketsOutcome {
   users: number;
   changes: OutboxChange[];
 }
@@ -32,88 +31,105 @@ export interface BucketOutcome {
 const CONFLICT_ROUNDS_EXHAUSTED = 'backfill_conflicts';
 
 /**
- * Evaluates `target` over every user of one bucket and writes the membership through the
- * compare-and-set script, which refuses a user whose record changed since it was read (a worker
- * applied an event meanwhile). Those users are read again and retried, so an evaluation based
- * on a stale record never overwrites a newer one.
+ * Evaluates `target` over every user of some buckets: one pipelined round trip reads each
+ * bucket's records and then the version's current members, the users whose
+ * verdict differs from what is stored go to backfill-write.lua (one call per bucket, one
+ * pipeline), which compare-and-sets them against the record evaluated. Users whose record
+ * changed meanwhile (a worker applied an event) are read again and retried, so an evaluation
+ * based on a stale record never overwrites a newer one.
+ *
+ * Users whose verdict equals the stored membership are not written. The members are read
+ * after the records: a worker that changed such a user in between evaluated every live
+ * version of the segment for the newer record (or its change could not affect the segment,
+ * so the verdict stands), so the stored membership is already right.
  */
-export async function evaluateBucket(
+export async function evaluateBuckets(
   redis: ScriptedRedis,
   keys: RedisKeys,
   target: BuildTarget,
-  bucket: number,
+  buckets: number[],
   options: BucketScanOptions,
-): Promise<BucketOutcome> {
-  const usersKey = keys.users(target.appId, bucket);
-  const outcome: BucketOutcome = { users: 0, changes: [] };
-  let cursor = '0';
+): Promise<BucketsOutcome> {
+  const version = versionOf(target);
+  const snapshots = await readBuckets(redis, keys, version, buckets);
+  const now = options.clock();
+  const outcome: BucketsOutcome = { users: 0, changes: [] };
+  const writes: BucketVerdicts[] = [];
+  for (const snapshot of snapshots) {
+    outcome.users += snapshot.records.length / 2;
+    const verdicts = differingVerdicts(target.segment, snapshot, now);
+    if (verdicts.length > 0) writes.push({ bucket: snapshot.bucket, verdicts });
+  }
 
-  do {
-    const [next, flat] = await redis.hscan(usersKey, cursor, 'COUNT', options.batchSize);
-    cursor = next;
-    const records = pairs(flat);
-    outcome.users += records.length;
-    await writeWithRetry(redis, keys, target, bucket, records, options, outcome);
-  } while (cursor !== '0');
-
+  await writeWithRetry(redis, keys, target, writes, options, outcome);
   return outcome;
+}
+
+function versionOf(target: BuildTarget): VersionTarget {
+  const { id: segmentId, version } = target.segment;
+  return { appId: target.appId, segmentId, version, publish: target.publish };
+}
+
+/** Flat userId, record, verdict of the users whose verdict is not what is stored. */
+function differingVerdicts(segment: CompiledSegment, snapshot: BucketSnapshot, now: number) {
+  const { records, members } = snapshot;
+  const verdicts: string[] = [];
+  for (let index = 0; index + 1 < records.length; index += 2) {
+    const userId = records[index] as string;
+    const record = records[index + 1] as string;
+    const member = evaluate(decodeState(record), segment, now);
+    if (member !== members.has(userId)) verdicts.push(userId, record, member ? '1' : '0');
+  }
+  return verdicts;
 }
 
 async function writeWithRetry(
   redis: ScriptedRedis,
   keys: RedisKeys,
   target: BuildTarget,
-  bucket: number,
-  records: [string, string][],
+  writes: BucketVerdicts[],
   options: BucketScanOptions,
-  outcome: BucketOutcome,
+  outcome: BucketsOutcome,
 ): Promise<void> {
-  let pending = records;
+  const version = versionOf(target);
+  let pending = writes;
   for (let round = 0; pending.length > 0; round += 1) {
     if (round > options.maxConflictRounds) {
-      throw new Error(`${CONFLICT_ROUNDS_EXHAUSTED}: ${pending.length} users kept changing`);
+      const users = pending.reduce((sum, write) => sum + write.verdicts.length / 3, 0);
+      throw new Error(`${CONFLICT_ROUNDS_EXHAUSTED}: ${users} users kept changing`);
     }
 
     const now = options.clock();
-    const users = pending.map(([userId, record]) => userWrite(target, userId, record, now));
-    const [result] = await applyBuckets(redis, keys, [{ appId: target.appId, bucket, users }], now);
-    outcome.changes.push(...(result?.changes ?? []));
-    pending = await reread(redis, keys.users(target.appId, bucket), result?.conflicts ?? []);
+    const results = await writeBuckets(redis, keys, version, pending, now);
+    const retry: BucketVerdicts[] = [];
+    for (const result of results) {
+      for (const change of result.changes) outcome.changes.push(change);
+      if (result.conflicts.length === 0) continue;
+      const usersKey = keys.users(target.appId, result.bucket);
+      const verdicts = await reevaluate(redis, usersKey, target.segment, result.conflicts, now);
+      if (verdicts.length > 0) retry.push({ bucket: result.bucket, verdicts });
+    }
+    pending = retry;
   }
 }
 
-function userWrite(target: BuildTarget, userId: string, record: string, now: number): UserWrite {
-  const { segment, publish } = target;
-  const member = evaluate(decodeState(record), segment, now);
-
-  return {
-    userId,
-    expected: record,
-    record,
-    lastSession: null,
-    targets: [{ segmentId: segment.id, version: segment.version, member, at: now, publish }],
-  };
-}
-
-/** The current records of users that lost a race; users deleted meanwhile are dropped. */
-async function reread(
+/**
+ * Verdicts from the current records of users that lost a race, all sent to the script (it
+ * skips those already right); users deleted meanwhile are dropped.
+ */
+async function reevaluate(
   redis: ScriptedRedis,
   usersKey: string,
+  segment: CompiledSegment,
   userIds: string[],
-): Promise<[string, string][]> {
-  if (userIds.length === 0) return [];
+  now: number,
+): Promise<string[]> {
   const records = await redis.hmget(usersKey, ...userIds);
-
-  return userIds.flatMap((userId, index) => {
+  const verdicts: string[] = [];
+  userIds.forEach((userId, index) => {
     const record = records[index];
-    return record === null || record === undefined ? [] : [[userId, record] as [string, string]];
+    if (record === null || record === undefined) return;
+    verdicts.push(userId, record, evaluate(decodeState(record), segment, now) ? '1' : '0');
   });
-}
-
-function pairs(flat: string[]): [string, string][] {
-  const result: [string, string][] = [];
-  for (let index = 0; index + 1 < flat.length; index += 2) {
-    result.push([flat[index] as string, flat[index + 1] as string]);
-  }
-  return result;
+  return verdicts;
 }

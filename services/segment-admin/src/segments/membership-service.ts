@@ -6,6 +6,7 @@ import {
 } from '@audience/platform';
 import type { Redis } from 'ioredis';
 import type { AdminKeys } from '../store/admin-keys';
+import { membersPageJson } from '../http/members-json';
 import type { SegmentService } from './segment-service';
 
 /** Members per page of the CSV export: the API's largest page. */
@@ -37,6 +38,21 @@ export class MembershipService {
     const nextCursor = page.nextCursor === null ? null : `v${ref.version}.${page.nextCursor}`;
 
     return { members: page.members, nextCursor };
+  }
+
+  /** {@link page} as the JSON the API answers, written from the bytes Redis sent. */
+  async pageJson(
+    appId: string,
+    segmentId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Buffer> {
+    const { version, inner } = decodeCursor(cursor);
+    const ref = await this.versionToRead(appId, segmentId, version);
+    const page = await this.reader.pageBuffers(appId, ref, limit, inner);
+    const nextCursor = page.nextCursor === null ? null : `v${ref.version}.${page.nextCursor}`;
+
+    return membersPageJson(page.members, nextCursor);
   }
 
   /** Every member, page by page (the CSV export); only one page is held at a time. */

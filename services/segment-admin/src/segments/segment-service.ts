@@ -68,9 +68,12 @@ export class SegmentService {
     );
   }
 
+  /** Every segment of the app; the member counts of all of them come from one pipeline. */
   async list(appId: string): Promise<SegmentView[]> {
     const stored = await this.listStored(appId);
-    return Promise.all(stored.map((segment) => this.view(segment)));
+    const refs = stored.map((s) => ({ segmentId: s.id, version: s.servingVersion }));
+    const counts = await this.deps.reader.counts(appId, refs);
+    return Promise.all(stored.map((segment, index) => this.view(segment, counts[index])));
   }
 
   /** The serving version of a segment, for membership reads. */
@@ -113,10 +116,11 @@ export class SegmentService {
     await this.deps.backfill.free(appId, segmentId, versions, options);
   }
 
-  private async view(stored: StoredSegment): Promise<SegmentView> {
+  private async view(stored: StoredSegment, knownCount?: number): Promise<SegmentView> {
     const { id, appId, version, status } = stored;
+    const ref = { segmentId: id, version: stored.servingVersion };
     const [memberCount, progress] = await Promise.all([
-      this.deps.reader.count(appId, { segmentId: id, version: stored.servingVersion }),
+      knownCount ?? this.deps.reader.count(appId, ref),
       status === 'ready' ? 100 : this.deps.progress.percent(appId, id, version),
     ]);
 
