@@ -7,6 +7,8 @@
  * Goals (issue 4): at least 20,000 events/s, p99 at most 50 ms.
  *
  * Alone: `npx tsx scripts/bench/collector.bench.ts` (needs the stack: `npm run stack:up`).
+ * `BENCH_COLLECTOR_CONNECTIONS` sets the load generator's connections (10 by default): the
+ * load is closed-loop, so more connections give bigger produce groups and longer waits.
  * Prints a table and writes bench-results/collector.json. scripts/bench/run.ts imports
  * {@link runCollectorBench}.
  */
@@ -88,7 +90,7 @@ type Settings = Required<CollectorBenchOptions>;
 function withDefaults(options: CollectorBenchOptions): Settings {
   return {
     durationSeconds: 10,
-    connections: 10,
+    connections: Number(process.env.BENCH_COLLECTOR_CONNECTIONS ?? 10),
     eventsPerRequest: 100,
     kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     registryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
