@@ -1,4 +1,5 @@
 import type { SegmentDefinition, UserEvent } from '@audience/engine';
+import { BUCKET_COUNT } from '@audience/platform';
 import { oracleMember } from '../../services/engine/src/testing/oracle';
 import {
   EventApplier,
@@ -133,7 +134,7 @@ async function walk(segmentId: string, limit = 5_000): Promise<string[]> {
 
 async function segmentOf(
   segmentId: string,
-): Promise<{ status: string; version: number; progress: number }> {
+): Promise<{ status: string; version: number; progress: number; memberCount: number }> {
   const answer = await request(harness, 'GET', `/v1/apps/${appId}/segments/${segmentId}`);
   return JSON.parse(answer.body);
 }
@@ -189,6 +190,8 @@ describe('backfill', () => {
     expect(expected.length).toBeGreaterThan(USERS / 20);
     expect(new Set(members).size).toBe(members.length);
     expect(members.sort()).toEqual(expected);
+    // The per-bucket count fields moved with every write of the backfill and of the workers.
+    expect((await segmentOf(segmentId)).memberCount).toBe(members.length);
   }, 180_000);
 
   it('rebuilds an edit behind the old membership; readers see old or new, never a mix', async () => {
@@ -219,7 +222,9 @@ describe('backfill', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await flow.stop();
 
-    expect((await walk(segmentId)).sort()).toEqual(expectedMembers(edited));
+    const members = await walk(segmentId);
+    expect(members.sort()).toEqual(expectedMembers(edited));
+    expect((await segmentOf(segmentId)).memberCount).toBe(members.length);
   }, 60_000);
 
   it('deletes while events flow and leaves no membership key behind', async () => {
@@ -232,6 +237,12 @@ describe('backfill', () => {
 
     const pattern = `:members:${appId}:${segmentId}:`;
     expect(await keysContaining(harness.redis, harness.prefix, pattern)).toEqual([]);
+    const countFields = harness.redis.pipeline();
+    for (let bucket = 0; bucket < BUCKET_COUNT; bucket += 1) {
+      countFields.hkeys(harness.keys.counts(appId, bucket));
+    }
+    const fields = ((await countFields.exec()) ?? []).flatMap(([, names]) => names as string[]);
+    expect(fields.filter((field) => field.startsWith(`${segmentId}:`))).toEqual([]);
     const gone = await request(harness, 'GET', `/v1/apps/${appId}/segments/${segmentId}`);
     expect(gone.statusCode).toBe(404);
   }, 120_000);

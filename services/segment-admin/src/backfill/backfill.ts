@@ -183,6 +183,13 @@ export class Backfill {
     const before = await this.deps.store.get(appId, segmentId);
     if (before === null || before.version !== version) return;
 
+    // Walks pinned to the serving version must stay readable from the instant it stops
+    // serving, so the mark is set before the switch and renewed once the diff is announced.
+    const readable = this.deps.adminKeys.retired(appId, segmentId, before.servingVersion);
+    const keepMs = Math.max(1, this.options.retainOldVersionMs);
+    if (before.servingVersion !== version) {
+      await this.deps.redis.set(readable, String(version), 'PX', keepMs + 60_000);
+    }
     const { retired } = await this.deps.store.markReady(appId, segmentId, version);
     this.log.info({ appId, segmentId, version, retired }, 'segment version ready');
     if (before.servingVersion === version) return;
@@ -193,10 +200,8 @@ export class Backfill {
     await this.deps.publish(changes);
     this.log.info({ appId, segmentId, version, changes: changes.length }, 'switch announced');
 
-    const delayMs = this.options.retainOldVersionMs;
-    const readable = this.deps.adminKeys.retired(appId, segmentId, before.servingVersion);
-    await this.deps.redis.set(readable, String(version), 'PX', delayMs);
-    await this.free(appId, segmentId, retired, { delayMs, deleted: false });
+    await this.deps.redis.set(readable, String(version), 'PX', keepMs);
+    await this.free(appId, segmentId, retired, { delayMs: keepMs, deleted: false });
   }
 
   private async runFree(data: Extract<BackfillJob, { kind: 'free' }>): Promise<void> {
