@@ -8,6 +8,8 @@ export const collectorEnv = Type.Object({
   COLLECTOR_HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
   /** Longest wait for Kafka's acknowledgement before answering 503 (the SDK then retries). */
   COLLECTOR_KAFKA_DEADLINE_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /** Idempotent producers side by side, each with one produce call in flight at a time. */
+  COLLECTOR_KAFKA_PRODUCERS: Type.Integer({ minimum: 1, maximum: 16, default: 3 }),
 });
 
 export type CollectorConfig = Static<typeof collectorEnv>;

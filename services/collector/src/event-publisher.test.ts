@@ -167,6 +167,59 @@ describe('EventPublisher', () => {
     expect(held.counts()).toEqual({ created: 2, disconnected: 1 });
   });
 
+  it('keeps one call in flight per producer and spreads waiting requests over the pool', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+      producers: 2,
+    });
+
+    const first = publisher.publish('app-1', [event('u-1')], 1);
+    const second = publisher.publish('app-1', [event('u-2')], 1);
+    const releaseFirst = await held.next();
+    const releaseSecond = await held.next();
+    const third = publisher.publish('app-1', [event('u-3')], 1);
+    const fourth = publisher.publish('app-1', [event('u-4')], 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Both producers busy: the next two requests wait, one behind each call.
+    expect(held.batches.map((batch) => batch.producerId)).toEqual([1, 2]);
+
+    releaseFirst.resolve();
+    releaseSecond.resolve();
+    (await held.next()).resolve();
+    (await held.next()).resolve();
+    await Promise.all([first, second, third, fourth]);
+
+    expect(held.batches.map((batch) => batch.producerId).sort()).toEqual([1, 1, 2, 2]);
+    const keys = held.batches.map((batch) => batch.topicMessages?.[0]?.messages[0]?.key);
+    expect(keys.sort()).toEqual(['app-1:u-1', 'app-1:u-2', 'app-1:u-3', 'app-1:u-4']);
+  });
+
+  it('fails only the requests of the producer whose call failed, and replaces only it', async () => {
+    const held = heldProducer();
+    const publisher = new EventPublisher({
+      createProducer: held.createProducer,
+      encoderFor,
+      logger,
+      producers: 2,
+    });
+
+    const first = publisher.publish('app-1', [event('u-1'), event('u-9', 'page_view')], 1);
+    const onFirst = await held.next();
+    const second = publisher.publish('app-1', [event('u-2')], 1);
+    const onSecond = await held.next();
+    onFirst.reject(new Error('broker gone'));
+    onSecond.resolve();
+
+    await expect(first).rejects.toMatchObject(unavailable);
+    await second;
+    // The failed request's events were all in the one failed call: nothing of it was sent.
+    expect(held.batches[0]?.topicMessages?.flatMap((t) => t.messages)).toHaveLength(2);
+    expect(held.counts()).toEqual({ created: 3, disconnected: 1 });
+  });
+
   it('sends nothing for a request without accepted events', async () => {
     const held = heldProducer();
     const publisher = new EventPublisher({

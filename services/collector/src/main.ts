@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     encoderFor,
     logger,
     deadlineMs: config.COLLECTOR_KAFKA_DEADLINE_MS,
+    producers: config.COLLECTOR_KAFKA_PRODUCERS,
     onProduce: (seconds, outcome) => metrics.produceDuration.observe({ outcome }, seconds),
   });
   const apps = new AppStore(redis, config.REDIS_KEY_PREFIX);
