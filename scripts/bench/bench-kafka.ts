@@ -42,6 +42,19 @@ export async function placeGroup(admin: Admin, groupId: string, offsets: Offsets
   }
 }
 
+/** Records the group has committed past `marks`. */
+export async function committedSince(admin: Admin, groupId: string, marks: Offsets) {
+  const committed = await admin.fetchOffsets({ groupId, topics: [...marks.keys()] });
+  let total = 0n;
+  for (const { topic, partitions } of committed) {
+    for (const { partition, offset } of partitions) {
+      const mark = marks.get(topic)?.get(partition) ?? 0n;
+      if (BigInt(offset) > mark) total += BigInt(offset) - mark;
+    }
+  }
+  return Number(total);
+}
+
 /** True when the group's committed offsets reached `ends` on every partition. */
 export async function groupCaughtUp(admin: Admin, groupId: string, ends: Offsets) {
   const committed = await admin.fetchOffsets({ groupId, topics: [...ends.keys()] });

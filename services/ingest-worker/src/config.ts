@@ -12,7 +12,7 @@ const workerEnv = Type.Object({
   /** Partitions of one worker processed at the same time (overlaps Redis and Kafka waits). */
   WORKER_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
   /** Records processed between two offset resolutions and heartbeats within a batch. */
-  WORKER_CHUNK_SIZE: Type.Integer({ default: 2_000, minimum: 1, maximum: 100_000 }),
+  WORKER_CHUNK_SIZE: Type.Integer({ default: 10_000, minimum: 1, maximum: 100_000 }),
   /** Time sweeper period (ms); exits are applied at most this late (plus the work). */
   SWEEP_INTERVAL_MS: Type.Integer({ default: 250, minimum: 10, maximum: 60_000 }),
   /** An outbox entry this old (ms) is relayed: its worker crashed or failed to publish. */

@@ -40,6 +40,8 @@ export class IngestWorker {
   private readonly leases: BucketLeases;
   private readonly consumer: EventConsumer;
   private readonly tasks: PeriodicTask[];
+  private readonly relay: OutboxRelay;
+  private readonly relayAgeMs: number;
 
   constructor(config: WorkerConfig, logger: Logger, registry: Registry) {
     const metrics = createWorkerMetrics(registry);
@@ -83,10 +85,12 @@ export class IngestWorker {
       ...{ redis: this.redis, keys, catalog: this.catalog, leases: this.leases },
       ...{ updater, publisher, metrics, logger: sweeperLog },
     });
+    this.relayAgeMs = config.OUTBOX_RELAY_AGE_MS;
     const relay = new OutboxRelay(
       ...([this.redis, keys, this.catalog, this.leases, publisher, metrics] as const),
       config.OUTBOX_RELAY_AGE_MS,
     );
+    this.relay = relay;
     this.tasks = [
       new PeriodicTask('sweeper', config.SWEEP_INTERVAL_MS, () => sweeper.tick(), sweeperLog),
       new PeriodicTask('outbox-relay', RELAY_INTERVAL_MS, () => relay.relay(), sweeperLog),
@@ -104,12 +108,14 @@ export class IngestWorker {
 
   /**
    * Stops taking batches (the chunk in progress finishes and is committed), then the sweeper
-   * and relay, gives the bucket leases back and closes the connections. Changes not yet
-   * published stay in the outbox for the relay of whichever worker takes the bucket.
+   * and relay, flushes the outboxes of its buckets once more (whatever age), gives the bucket
+   * leases back and closes the connections. A change that still fails to publish stays in
+   * the outbox for the relay of whichever worker takes the bucket.
    */
   async stop(): Promise<void> {
     await this.consumer.stop();
     await Promise.all(this.tasks.map((task) => task.stop()));
+    await this.relay.relay(Date.now() + this.relayAgeMs).catch(() => 0);
     await this.leases.stop().catch(() => undefined);
     await this.catalog.stop();
     await this.producer.disconnect();
