@@ -28,6 +28,8 @@ module.exports = {
     workspace('collector'),
     workspace('ingest-worker'),
     workspace('segment-admin'),
+    // The dashboard's pure helpers; its own config, so `npm test --prefix ...web` runs the same.
+    path.join(__dirname, 'services/segment-admin/web/jest.config.cjs'),
     {
       displayName: 'integration',
       rootDir: path.join(__dirname, 'test'),
