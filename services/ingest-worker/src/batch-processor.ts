@@ -40,7 +40,16 @@ export class BatchProcessor {
     this.clock = deps.clock ?? Date.now;
   }
 
-  async process(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  /**
+   * Processes one chunk. `heartbeat` is called between the steps, so a slow chunk (a Redis
+   * outage, a huge fan-out of changes) does not make the consumer group drop this member.
+   */
+  async process(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
     const started = performance.now();
     const now = this.clock();
     const { metrics } = this.deps;
@@ -57,8 +66,10 @@ export class BatchProcessor {
     await sendToDeadLetters(this.deps.producer, rejected);
     for (const { reason } of rejected) metrics.eventsRejected.inc({ topic, reason });
 
+    await heartbeat();
     const changes = await this.updateApps(byApp, now);
     this.observeLatency(messages, decoded.length - rejected.length, topic, decoded);
+    await heartbeat();
     await this.deps.publisher.publish(changes);
     for (const change of changes) {
       metrics.membershipChanges.inc({ change: change.change, source: 'event' });

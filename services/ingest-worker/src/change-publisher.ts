@@ -11,6 +11,13 @@ import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /**
+ * Changes per produce request. One request carries one record batch per partition, and the
+ * broker refuses a batch over `message.max.bytes` (1 MB by default): a busy chunk can record
+ * hundreds of thousands of changes, so they go out in slices.
+ */
+const CHANGES_PER_SEND = 5_000;
+
+/**
  * Publishes membership changes to `segment-membership-changes` (Avro MembershipChange, keyed
  * `appId:userId`, acks from all in-sync replicas), then removes them from their outbox. When
  * the publish fails the changes stay in the outbox and the relay publishes them later, so a
@@ -56,6 +63,12 @@ export class ChangePublisher {
         sequence: change.sequence,
       }),
     }));
-    await this.producer.send({ topic: topics.membershipChanges, acks: -1, messages });
+    for (let start = 0; start < messages.length; start += CHANGES_PER_SEND) {
+      await this.producer.send({
+        topic: topics.membershipChanges,
+        acks: -1,
+        messages: messages.slice(start, start + CHANGES_PER_SEND),
+      });
+    }
   }
 }

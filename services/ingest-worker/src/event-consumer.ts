@@ -80,7 +80,7 @@ export class EventConsumer {
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!payload.isRunning() || payload.isStale()) break;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      await this.processor.process(batch.topic, batch.partition, chunk);
+      await this.processor.process(batch.topic, batch.partition, chunk, heartbeat);
 
       lastOffset = chunk[chunk.length - 1]?.offset ?? lastOffset;
       if (lastOffset !== undefined) resolveOffset(lastOffset);
