@@ -9,6 +9,8 @@
  * Alone: `npx tsx scripts/bench/collector.bench.ts` (needs the stack: `npm run stack:up`).
  * `BENCH_COLLECTOR_CONNECTIONS` sets the load generator's connections (10 by default): the
  * load is closed-loop, so more connections give bigger produce groups and longer waits.
+ * `COLLECTOR_KAFKA_PRODUCERS` passes through to the collector (its producer pool, 3 by
+ * default), so runs with 1 producer and with the pool can be set side by side.
  * Prints a table and writes bench-results/collector.json. scripts/bench/run.ts imports
  * {@link runCollectorBench}.
  */
