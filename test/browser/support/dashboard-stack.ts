@@ -44,6 +44,11 @@ export class DashboardStack {
 
   async start(): Promise<void> {
     this.admin = await startAdmin('browser', {}, { HISTORY_INTERVAL_MS: '1000' });
+    const home = await (await fetch(this.admin.url)).text();
+    if (home.includes('Dashboard not built')) {
+      // `npm test` builds it first (pretest); a bare `npx jest` does not.
+      throw new Error('the dashboard is not built: run `npm run build:web` first');
+    }
     await this.startCollector();
     const groupId = uniqueName('browser-group');
     await startGroupAtEnd(groupId, [topics.appSessions, topics.pageViews]);
