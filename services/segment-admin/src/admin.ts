@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -156,7 +156,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
   const httpLogger = logger.child({ component: 'http' }) as FastifyBaseLogger;
   const app: FastifyInstance = Fastify({
     loggerInstance: httpLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { keywords: ['errorMessage'] } },
   });
   registerErrorHandler(app);
