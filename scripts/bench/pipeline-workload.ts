@@ -1,17 +1,6 @@
 import { DAY_MS, type SegmentDefinition, type UserEvent } from '@audience/engine';
 import type { Criterion } from '@audience/engine';
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same workload. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from '../../services/engine/src/testing/prng';
 
 const LANGUAGES = ['en', 'en-US', 'fr-FR', 'de', 'es-MX', 'pt_BR', 'it', 'ja'];
 const PATH_WORDS = ['home', 'cart', 'product', 'checkout', 'search', 'account', 'help', 'a'];

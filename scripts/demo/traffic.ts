@@ -5,7 +5,12 @@
  * the same on every machine.
  */
 
+import { prng } from '../../services/engine/src/testing/prng';
+
 const DAY_MS = 86_400_000;
+
+/** Deterministic random numbers: the same seed gives the same demo on every machine. */
+export const seededRandom = prng;
 
 const LANGUAGES = [
   ['en-US', 40],
@@ -35,18 +40,6 @@ interface DemoUser {
   /** Mean days between two sessions; large values make the "inactive" users of the demo. */
   daysBetweenSessions: number;
   buysOften: boolean;
-}
-
-/** A small, fast, seedable PRNG (mulberry32), so the demo is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function pickWeighted(random: () => number): string {

@@ -203,7 +203,7 @@ describe('accepted events on Kafka', () => {
         value: expect.objectContaining({ timestamp: Date.parse('2026-11-30T08:00:00Z') }),
       },
     ]);
-    const assigned = (decoded[1]?.value as CollectedEvent).eventId;
+    const assigned = (decoded[1]?.value as unknown as CollectedEvent).eventId;
     expect(assigned).toMatch(/^[0-9a-f-]{36}$/);
 
     const metrics = await (await fetch(`${harness.url}/metrics`)).text();

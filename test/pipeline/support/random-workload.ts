@@ -6,20 +6,9 @@ import {
   arbDefinition,
   arbRawPath,
 } from '../../../services/engine/src/testing/oracle';
+import { prng } from '../../../services/engine/src/testing/prng';
 
 const HOUR_MS = 3_600_000;
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed by its seed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface Workload {
   definitions: SegmentDefinition[];

@@ -1,0 +1,15 @@
+/**
+ * A small, fast, seedable pseudo-random generator (mulberry32): the same seed gives the same
+ * sequence on every machine, so a failing randomized test, a benchmark workload or the demo's
+ * traffic can be replayed exactly. Not for anything that needs unpredictability.
+ */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
