@@ -20,6 +20,22 @@ const CROSSINGS_PER_QUERY = 1_000;
 /** Window lengths (days) each crossing user crossed in this tick. */
 type Crossings = Map<string, Set<number>>;
 
+/**
+ * What a full query of one bucket learnt: nobody in it crosses a boundary before `due`, as
+ * long as the window lengths (`shape`) and the bucket's session write counter stay the same.
+ */
+interface BucketHint {
+  shape: string;
+  writes: string | null;
+  due: number;
+}
+
+/** One bucket's query: its next watermark, and its next boundary (null: not all were read). */
+interface BucketScan {
+  next: number;
+  due: number | null;
+}
+
 export interface TimeSweeperDeps {
   redis: ScriptedRedis;
   keys: RedisKeys;
@@ -38,10 +54,13 @@ export interface TimeSweeperDeps {
  * last-session index, only users whose `lastSession + N days` fell in (watermark, now] for a
  * window length N in use, re-evaluates those users' N-day segments with the same
  * compare-and-set script as the event path, and advances the watermark. The cost follows the
- * number of users crossing, not the number of users.
+ * number of users crossing, not the number of users: a bucket whose next boundary is known
+ * and whose last sessions nobody moved since (its session write counter) is skipped.
  */
 export class TimeSweeper {
   private readonly clock: () => number;
+  /** Per app and bucket: when a query is next needed (see {@link BucketHint}). */
+  private readonly hints = new Map<string, Map<number, BucketHint>>();
 
   constructor(private readonly deps: TimeSweeperDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -66,25 +85,58 @@ export class TimeSweeper {
   private async sweepApp(
     appId: string,
     segments: AppSegments,
-    buckets: number[],
+    owned: number[],
     lengths: number[],
     now: number,
   ): Promise<void> {
     const { redis, keys } = this.deps;
+    // The write counters are read before the queries below, so a session written after this
+    // read moves the counter past the one a hint keeps, and the next tick queries again.
+    const writes = (await execPipeline(
+      owned.reduce((p, bucket) => p.get(keys.sessionWrites(appId, bucket)), redis.pipeline()),
+    )) as (string | null)[];
+    const counters = new Map(owned.map((bucket, index) => [bucket, writes[index] ?? null]));
+    const hints = this.hintsOf(appId);
+    const shape = lengths.join(',');
+    const buckets = owned.filter((bucket) => {
+      const hint = hints.get(bucket);
+      return (
+        !hint || hint.shape !== shape || hint.writes !== counters.get(bucket) || now >= hint.due
+      );
+    });
+    this.deps.metrics.sweeperSkipped.inc(owned.length - buckets.length);
+    if (buckets.length === 0) return;
+
     const watermarks = await execPipeline(
       buckets.reduce((p, bucket) => p.get(keys.sweep(appId, bucket)), redis.pipeline()),
     );
-
     const crossings: Crossings = new Map();
-    const next = await this.findCrossings(appId, buckets, lengths, watermarks, now, crossings);
+    const found = await this.findCrossings(appId, buckets, lengths, watermarks, now, crossings);
     if (crossings.size > 0) await this.applyCrossings(appId, segments, crossings, now);
 
     const pipeline = redis.pipeline();
-    buckets.forEach((bucket, index) => pipeline.set(keys.sweep(appId, bucket), next[index] ?? now));
+    buckets.forEach((bucket, index) => {
+      const { next, due } = found[index] ?? { next: now, due: null };
+      pipeline.set(keys.sweep(appId, bucket), next);
+      if (due === null) hints.delete(bucket);
+      else hints.set(bucket, { shape, writes: counters.get(bucket) ?? null, due });
+    });
     await execPipeline(pipeline);
   }
 
-  /** Fills `crossings`; returns the next watermark of each bucket. */
+  private hintsOf(appId: string): Map<number, BucketHint> {
+    let hints = this.hints.get(appId);
+    if (!hints) {
+      hints = new Map();
+      this.hints.set(appId, hints);
+    }
+    return hints;
+  }
+
+  /**
+   * Fills `crossings`; returns each bucket's next watermark and, when every user due was
+   * read, its next boundary (the earliest `lastSession + N days` after `now`).
+   */
   private async findCrossings(
     appId: string,
     buckets: number[],
@@ -92,31 +144,38 @@ export class TimeSweeper {
     watermarks: unknown[],
     now: number,
     crossings: Crossings,
-  ): Promise<number[]> {
+  ): Promise<BucketScan[]> {
     const { redis, keys } = this.deps;
     const pipeline = redis.pipeline();
     const from = buckets.map((_, index) => Number(watermarks[index] ?? now));
     buckets.forEach((bucket, index) => {
+      const key = keys.lastSession(appId, bucket);
       for (const days of lengths) {
         const low = `(${(from[index] as number) - days * DAY_MS}`;
         const high = now - days * DAY_MS;
-        const key = keys.lastSession(appId, bucket);
         pipeline.zrangebyscore(key, low, high, 'WITHSCORES', 'LIMIT', 0, CROSSINGS_PER_QUERY);
+        pipeline.zrangebyscore(key, `(${high}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
       }
     });
     const replies = (await execPipeline(pipeline)) as string[][];
 
     return buckets.map((_, index) => {
       let next = now;
+      let due: number | null = Infinity;
       lengths.forEach((days, position) => {
-        const reply = replies[index * lengths.length + position] ?? [];
+        const at = (index * lengths.length + position) * 2;
+        const reply = replies[at] ?? [];
+        const first = replies[at + 1] ?? [];
+        if (first.length === 2 && due !== null)
+          due = Math.min(due, Number(first[1]) + days * DAY_MS);
         for (let at = 0; at < reply.length; at += 2) addCrossing(crossings, reply[at], days);
         if (reply.length / 2 < CROSSINGS_PER_QUERY) return;
         // More users crossed than one query reads: resume just before the last one read.
+        due = null;
         const resume = Number(reply[reply.length - 1]) + days * DAY_MS - 1;
         if (resume > (from[index] as number)) next = Math.min(next, resume);
       });
-      return next;
+      return { next, due };
     });
   }
 

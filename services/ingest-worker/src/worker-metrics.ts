@@ -10,6 +10,7 @@ export interface WorkerMetrics {
   consumerLag: Gauge<'topic' | 'partition'>;
   sweeperCrossings: Counter;
   sweeperLeases: Gauge;
+  sweeperSkipped: Counter;
   scriptDuration: Histogram<'script'>;
   casConflicts: Counter;
   outboxRelayed: Counter;
@@ -61,6 +62,11 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     sweeperCrossings: new Counter({
       name: 'sweeper_crossings_total',
       help: 'Users re-evaluated because their last session crossed a window boundary',
+      registers,
+    }),
+    sweeperSkipped: new Counter({
+      name: 'sweeper_buckets_skipped_total',
+      help: 'Bucket ticks skipped because no window boundary was due yet',
       registers,
     }),
     sweeperLeases: new Gauge({

@@ -73,12 +73,13 @@ describe('apply-users arguments', () => {
     );
 
     expect(args).toEqual([
-      7,
+      8,
       'p:{9}:users:a',
       'p:{9}:last-session:a',
       'p:{9}:outbox:a',
       'p:{9}:sequence:a',
       'p:{9}:counts:a',
+      'p:{9}:session-writes:a',
       'p:{9}:members:a:s1:1',
       'p:{9}:members:a:s2:1',
       100,

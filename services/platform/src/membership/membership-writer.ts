@@ -76,6 +76,7 @@ export function applyArguments(
     keys.outbox(appId, bucket),
     keys.sequence(appId, bucket),
     keys.counts(appId, bucket),
+    keys.sessionWrites(appId, bucket),
   ];
   const allKeys = [...fixedKeys, ...memberKeys.keys()];
 

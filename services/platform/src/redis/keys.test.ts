@@ -36,6 +36,7 @@ describe('redisKeys', () => {
       keys.outbox('app', 7),
       keys.sequence('app', 7),
       keys.sweep('app', 7),
+      keys.sessionWrites('app', 7),
       keys.lease(7),
     ];
     for (const name of names) expect(name.startsWith('aud:{7}:')).toBe(true);

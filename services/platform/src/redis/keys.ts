@@ -14,7 +14,8 @@
  * | `{b}:members:<app>:<segment>:<version>`      | zset   | userId, score 0 (read by lex)      |
  * | `{b}:outbox:<app>`                           | zset   | change entry scored by write time  |
  * | `{b}:sequence:<app>`                         | string | last change sequence of the bucket |
- * | `{b}:sweep:<app>`                            | hash   | window days -> sweep watermark (ms)|
+ * | `{b}:sweep:<app>`                            | string | sweep watermark (ms)               |
+ * | `{b}:session-writes:<app>`                   | string | calls that moved a last session    |
  * | `{b}:counts:<app>`                           | hash   | `<segment>:<version>` -> members   |
  * | `{b}:lease`                                  | string | id of the worker sweeping bucket b |
  * | `{segments}:apps`                            | set    | app ids that have segments         |
@@ -67,6 +68,11 @@ export interface RedisKeys {
   sequence(appId: string, bucket: number): string;
   sweep(appId: string, bucket: number): string;
   /**
+   * Counts apply-users calls that moved a last session in (app, bucket): the sweeper skips a
+   * bucket whose next window boundary it knows, only while this counter has not moved.
+   */
+  sessionWrites(appId: string, bucket: number): string;
+  /**
    * Members per segment version in (app, bucket), field {@link countField}; kept by the
    * scripts that change membership zsets, in the same atomic call, so a segment's size is
    * 1,024 HGETs instead of 1,024 ZCARDs, and an app's sizes are 1,024 HGETALLs.
@@ -94,6 +100,7 @@ export function redisKeys(prefix: string): RedisKeys {
     outbox: (appId, bucket) => `${tagged(bucket)}:outbox:${appId}`,
     sequence: (appId, bucket) => `${tagged(bucket)}:sequence:${appId}`,
     sweep: (appId, bucket) => `${tagged(bucket)}:sweep:${appId}`,
+    sessionWrites: (appId, bucket) => `${tagged(bucket)}:session-writes:${appId}`,
     counts: (appId, bucket) => `${tagged(bucket)}:counts:${appId}`,
     lease: (bucket) => `${tagged(bucket)}:lease`,
     segmentApps: () => `${prefix}{segments}:apps`,

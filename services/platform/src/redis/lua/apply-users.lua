@@ -6,7 +6,9 @@ KEYS[2]     last-session zset of (app, bucket): userId scored by last session (m
 KEYS[3]     outbox zset of (app, bucket): change entries scored by the time written
 KEYS[4]     change sequence counter of (app, bucket)
 KEYS[5]     member counts hash of (app, bucket): "<segmentId>:<version>" -> members
-KEYS[6..]   membership zsets of (app, segment, version, bucket) the users below touch
+KEYS[6]     last-session write counter of (app, bucket): INCR once by a call that moved a
+            last session, so the sweeper knows its in-memory "next boundary" is still valid
+KEYS[7..]   membership zsets of (app, segment, version, bucket) the users below touch
 
 ARGV[1]     now (ms): score of the outbox entries written by this call
 ARGV[2..]   one label per membership key (m keys), in KEYS order: "<segmentId>\t<version>"
@@ -16,7 +18,7 @@ then        one count field per membership key, in KEYS order: "<segmentId>:<ver
 then, per user, 5 + 3n values:
             userId, expected record ("" for a new user), new record,
             last session (ms, "" to leave it), n,
-            then n triples: membership key index (1 = KEYS[6]), "1" member / "0" not, at (ms)
+            then n triples: membership key index (1 = KEYS[7]), "1" member / "0" not, at (ms)
 
 Returns { conflicts, entries }
             conflicts: userIds whose stored record was not the expected one; nothing of
@@ -37,23 +39,30 @@ Invariants kept:
 ]]
 
 local users, lastSession, outbox, sequence = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local counts = KEYS[5]
+local counts, sessionWrites = KEYS[5], KEYS[6]
 local now = ARGV[1]
-local labelCount = #KEYS - 5
+local labelCount = #KEYS - 6
+local sessionsMoved = false
 local conflicts, entries = {}, {}
 -- Count moves per membership key index, written once per key at the end.
 local deltas = {}
 
+-- The bucket's sequence is read once and written once per call, and the outbox entries go
+-- in with one ZADD at the end: one command per change fewer, in the same atomic call.
+local lastSequence = nil
+local outboxArgs = {}
+
 local function recordChange(label, want, at, userId)
-  local seq = redis.call('INCR', sequence)
+  lastSequence = (lastSequence or tonumber(redis.call('GET', sequence) or '0')) + 1
   local kind = want == '1' and 'E' or 'X'
-  local entry = seq .. '\t' .. label .. '\t' .. kind .. '\t' .. at .. '\t' .. userId
-  redis.call('ZADD', outbox, now, entry)
+  local entry = lastSequence .. '\t' .. label .. '\t' .. kind .. '\t' .. at .. '\t' .. userId
+  outboxArgs[#outboxArgs + 1] = now
+  outboxArgs[#outboxArgs + 1] = entry
   entries[#entries + 1] = entry
 end
 
 local function applyMembership(keyIndex, want, at, userId)
-  local key = KEYS[5 + keyIndex]
+  local key = KEYS[6 + keyIndex]
   local changed
   if want == '1' then
     changed = redis.call('ZADD', key, 0, userId)
@@ -85,6 +94,7 @@ while i <= #ARGV do
     end
     if last ~= '' then
       redis.call('ZADD', lastSession, last, userId)
+      sessionsMoved = true
     end
     for j = 0, n - 1 do
       local at = i + 5 + 3 * j
@@ -93,6 +103,19 @@ while i <= #ARGV do
   end
 
   i = i + 5 + 3 * n
+end
+
+if sessionsMoved then
+  redis.call('INCR', sessionWrites)
+end
+
+if lastSequence then
+  redis.call('SET', sequence, lastSequence)
+  -- unpack() is bounded by the Lua stack: add the entries in slices.
+  for first = 1, #outboxArgs, 4000 do
+    local last = math.min(first + 3999, #outboxArgs)
+    redis.call('ZADD', outbox, unpack(outboxArgs, first, last))
+  end
 end
 
 for keyIndex, delta in pairs(deltas) do
