@@ -93,13 +93,14 @@ export async function prepareKafka(log: Log): Promise<void> {
   if (fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) return;
 
   log('formatting Kafka storage (KRaft)');
+  // A Kafka cluster id is 16 random bytes in base64url. Passed as `--cluster-id=<id>`: one that
+  // starts with '-' (1 in 64) would otherwise be read as an option.
   const clusterId = randomBytes(16).toString('base64url');
   const args = [
     ...jvmArgs(),
     'kafka.tools.StorageTool',
     'format',
-    '--cluster-id',
-    clusterId,
+    `--cluster-id=${clusterId}`,
     '--config',
     serverProperties,
     '--ignore-formatted',
