@@ -14,6 +14,8 @@ const token = 'start-test-token-0123456789';
 let start: ChildProcess;
 let output = '';
 let ports: { collector: number; admin: number; worker: number };
+/** The services' PIDs: they run in process groups of their own, so a failed test ends them. */
+let services: number[] = [];
 
 /** True while `pid` runs. A zombie (exited, not yet reaped by an init that may never reap) is
  * not running. */
@@ -87,11 +89,13 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (start.exitCode === null) start.kill('SIGKILL');
+  for (const pid of services.filter(isAlive)) process.kill(pid, 'SIGKILL');
 });
 
 it('starts every service, serves the contract, and stops everything on SIGINT', async () => {
   // The script prints where everything runs once every service answered its /readyz.
   const announced = await waitFor(() => output.includes('press Ctrl-C'), 90_000, 250);
+  services = childrenOf(start.pid!).filter((pid) => commandOf(pid).includes('dist/main.js'));
   expect({ announced, output }).toMatchObject({ announced: true });
   expect(output).toContain(`admin token: ${token}`);
   expect(await Promise.all(Object.values(ports).map(ready))).toEqual([true, true, true]);
@@ -117,7 +121,7 @@ it('starts every service, serves the contract, and stops everything on SIGINT', 
 
   // Only the services: the TypeScript loader's own helper process (esbuild) is a child too,
   // and it leaves on its own shortly after the script exits.
-  const services = childrenOf(start.pid!).filter((pid) => commandOf(pid).includes('dist/main.js'));
+  services = childrenOf(start.pid!).filter((pid) => commandOf(pid).includes('dist/main.js'));
   expect(services).toHaveLength(3);
   const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
   start.kill('SIGINT');
