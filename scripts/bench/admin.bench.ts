@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { applyEvents, emptyState, encodeState, type UserEvent } from '@audience/engine';
 import { BUCKET_COUNT, bucketOf, createRedis, redisKeys } from '@audience/platform';
 import { buildAdmin, loadAdminConfig } from '@audience/segment-admin';
 import pino from 'pino';
-
-const root = path.resolve(__dirname, '..', '..');
+import { runStandalone } from './bench-main';
 
 /** One measured case of the admin benchmark. */
 export interface AdminBenchRow {
@@ -383,19 +380,4 @@ export function printAdminRows(rows: AdminBenchRow[], log = console.log): void {
   );
 }
 
-if (require.main === module) {
-  runAdminBench().then(
-    (rows) => {
-      printAdminRows(rows);
-      const out = path.join(root, 'bench-results', 'admin.json');
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
-      console.log(`written ${path.relative(root, out)}`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone('admin', runAdminBench, printAdminRows);

@@ -15,13 +15,13 @@
  * {@link runCollectorBench}.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AppStore } from '@audience/platform';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { runStandalone } from './bench-main';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -297,18 +297,4 @@ export function printCollectorRows(rows: CollectorBenchRow[], log = console.log)
   log(`goals: >= ${collectorGoals.eventsPerSecond} events/s, p99 <= ${collectorGoals.p99Ms} ms`);
 }
 
-if (require.main === module) {
-  runCollectorBench().then(
-    (rows) => {
-      printCollectorRows(rows);
-      const out = path.join(root, 'bench-results', 'collector.json');
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
-      console.log(`written ${path.relative(root, out)}`);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone('collector', runCollectorBench, printCollectorRows);

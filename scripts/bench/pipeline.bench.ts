@@ -11,7 +11,6 @@
  * scripts/bench/run.ts imports {@link runPipelineBench}.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -43,6 +42,7 @@ import { quantile, sleep } from './bench-stats';
 import { measureMemory } from './pipeline-memory';
 import { measureSweeper } from './pipeline-sweeper';
 import { benchDefinitions, benchEvents } from './pipeline-workload';
+import { runStandalone } from './bench-main';
 
 const root = path.resolve(__dirname, '..', '..');
 const logger = pino({ level: 'silent' });
@@ -383,19 +383,4 @@ export function printPipelineRows(rows: PipelineBenchRow[], log = console.log): 
   }
 }
 
-if (require.main === module) {
-  runPipelineBench().then(
-    (rows) => {
-      printPipelineRows(rows);
-      const out = path.join(root, 'bench-results', 'pipeline.json');
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
-      console.log(`written ${path.relative(root, out)}`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone('pipeline', runPipelineBench, printPipelineRows);
