@@ -12,7 +12,8 @@ type Offsets = Map<string, { partition: number; offset: string }[]>;
 
 /**
  * Reads what lands on the event topics after {@link TopicReader.mark}: the end offsets are
- * noted first, then a consumer of its own group seeks there, so records written by other
+ * noted first and committed for a group of its own before its consumer starts, so the
+ * consumer begins exactly there (no seek racing the group join) and records written by other
  * tests and benchmarks before the mark are never read.
  */
 export class TopicReader {
@@ -23,7 +24,7 @@ export class TopicReader {
   });
   private offsets: Offsets = new Map();
   private consumer: Consumer | undefined;
-  // Keyed by topic, partition and offset: a seek may deliver a record twice.
+  // Keyed by topic, partition and offset: a rebalance may deliver a record twice.
   private readonly records = new Map<string, ReadRecord>();
 
   /** Notes the end offsets of the event topics; call before posting. */
@@ -61,6 +62,13 @@ export class TopicReader {
     if (this.consumer) return;
 
     const groupId = `collector-test-${process.pid}-${Date.now()}`;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    for (const [topic, partitions] of this.offsets) {
+      await admin.setOffsets({ groupId, topic, partitions });
+    }
+    await admin.disconnect();
+
     this.consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.offsets.keys()] });
@@ -71,9 +79,5 @@ export class TopicReader {
         this.records.set(`${topic}:${partition}:${message.offset}`, record);
       },
     });
-    for (const [topic, partitions] of this.offsets) {
-      for (const { partition, offset } of partitions)
-        this.consumer.seek({ topic, partition, offset });
-    }
   }
 }
