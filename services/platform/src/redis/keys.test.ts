@@ -38,8 +38,21 @@ describe('redisKeys', () => {
       keys.sweep('app', 7),
       keys.sessionWrites('app', 7),
       keys.lease(7),
+      keys.switched('app', 'seg', 2, 7),
     ];
     for (const name of names) expect(name.startsWith('aud:{7}:')).toBe(true);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('keeps the definitions, their revision and the acknowledgements in one slot', () => {
+    const keys = redisKeys('aud:');
+    const names = [
+      keys.definitions('app'),
+      keys.definitionRevision(),
+      keys.definitionAdoption('worker-1'),
+      keys.definitionAdopters(),
+    ];
+    for (const name of names) expect(name.startsWith('aud:{segments}:')).toBe(true);
+    expect(keys.definitionAdoption('a')).not.toBe(keys.definitionAdoption('b'));
   });
 });

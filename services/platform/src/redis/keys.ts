@@ -18,9 +18,14 @@
  * | `{b}:session-writes:<app>`                   | string | calls that moved a last session    |
  * | `{b}:counts:<app>`                           | hash   | `<segment>:<version>` -> members   |
  * | `{b}:lease`                                  | string | id of the worker sweeping bucket b |
+ * | `{b}:switched:<app>:<segment>:<version>`     | string | when the switch to version was     |
+ * |                                              |        | announced in bucket b (ms)         |
  * | `{segments}:apps`                            | set    | app ids that have segments         |
  * | `{segments}:definitions:<app>`               | hash   | segmentId -> stored segment JSON   |
  * | `{segments}:names:<app>`                     | hash   | segment name -> segmentId          |
+ * | `{segments}:revision`                        | string | definitions revision (write count) |
+ * | `{segments}:adopted:<reader>`                | string | revision a reader adopted (expires)|
+ * | `{segments}:adopters`                        | zset   | reader ids by last acknowledgement |
  * | `{sweep}:workers`                            | zset   | worker id scored by last heartbeat |
  *
  * Every name starts with the configured `REDIS_KEY_PREFIX`.
@@ -79,10 +84,28 @@ export interface RedisKeys {
    */
   counts(appId: string, bucket: number): string;
   lease(bucket: number): string;
+  /**
+   * Set by the version switch once it recorded, in bucket b, the differences between a
+   * segment's old version and `version` (the new one), so a retried switch never records them
+   * twice. Holds the time of that announcement (ms), the score of its outbox entries.
+   */
+  switched(appId: string, segmentId: string, version: number, bucket: number): string;
   segmentApps(): string;
   definitions(appId: string): string;
   segmentNames(appId: string): string;
   sweepWorkers(): string;
+  /**
+   * The definitions revision: how many definition writes there have been, bumped by
+   * save-segment.lua in the same step as each write, whatever the app.
+   */
+  definitionRevision(): string;
+  /**
+   * The revision one reader of definitions (a worker, anything that evaluates segments from a
+   * catalog) has fully adopted. Expires when the reader stops refreshing it.
+   */
+  definitionAdoption(readerId: string): string;
+  /** Ids of the readers that acknowledge revisions, scored by their last acknowledgement. */
+  definitionAdopters(): string;
   /** Pub/sub channel on which every definition write is announced. */
   definitionChannel(): string;
 }
@@ -103,10 +126,15 @@ export function redisKeys(prefix: string): RedisKeys {
     sessionWrites: (appId, bucket) => `${tagged(bucket)}:session-writes:${appId}`,
     counts: (appId, bucket) => `${tagged(bucket)}:counts:${appId}`,
     lease: (bucket) => `${tagged(bucket)}:lease`,
+    switched: (appId, segmentId, version, bucket) =>
+      `${tagged(bucket)}:switched:${appId}:${segmentId}:${version}`,
     segmentApps: () => `${prefix}{segments}:apps`,
     definitions: (appId) => `${prefix}{segments}:definitions:${appId}`,
     segmentNames: (appId) => `${prefix}{segments}:names:${appId}`,
     sweepWorkers: () => `${prefix}{sweep}:workers`,
+    definitionRevision: () => `${prefix}{segments}:revision`,
+    definitionAdoption: (readerId) => `${prefix}{segments}:adopted:${readerId}`,
+    definitionAdopters: () => `${prefix}{segments}:adopters`,
     definitionChannel: () => `${prefix}segments:changed`,
   };
 }

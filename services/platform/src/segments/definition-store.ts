@@ -4,17 +4,26 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors';
 import type { RedisKeys } from '../redis/keys';
 import type { ScriptedRedis } from '../redis/scripts';
-import { parseNotice, type DefinitionNotice, type StoredSegment } from './stored-segment';
+import {
+  parseNotice,
+  type DefinitionNotice,
+  type PendingSwitch,
+  type StoredSegment,
+} from './stored-segment';
 
 /** Attempts at a write that keeps losing compare-and-set races before giving up. */
 const MAX_WRITE_ATTEMPTS = 5;
 
 type Change = (current: StoredSegment) => StoredSegment;
 
+/** What save-segment.lua answered: the revision of the write, or a lost race. */
+type SaveResult = number | 'conflict';
+
 /**
  * Segment definitions per app, in Redis. Every write is a compare-and-set (save-segment.lua)
- * that also publishes a {@link DefinitionNotice}, so each worker updates its matcher index
- * within a moment; {@link DefinitionStore.subscribe} delivers those notices.
+ * that also bumps the definitions revision and publishes a {@link DefinitionNotice}, so each
+ * worker updates its matcher index within a moment; {@link DefinitionStore.subscribe} delivers
+ * those notices.
  */
 export class DefinitionStore {
   constructor(
@@ -22,6 +31,11 @@ export class DefinitionStore {
     private readonly keys: RedisKeys,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** The definitions revision: the number of definition writes so far, any app (0: none). */
+  async revision(): Promise<number> {
+    return Number((await this.redis.get(this.keys.definitionRevision())) ?? 0);
+  }
 
   /** Ids of the apps that have at least one segment (or had one). */
   async listApps(): Promise<string[]> {
@@ -86,6 +100,11 @@ export class DefinitionStore {
    * Records that `version`'s membership is complete: it becomes the serving version and older
    * versions stop being maintained. Returns the segment and the retired versions, whose
    * membership the caller deletes. A version that is no longer the latest is left alone.
+   *
+   * When an edit replaces a serving version, the same write records a {@link PendingSwitch}
+   * (see {@link markAnnounced}, {@link finishSwitch}). Throws `switch_pending` (409) while the
+   * switch to another version is unfinished: that one must complete first, so the differences
+   * are announced in order.
    */
   async markReady(
     appId: string,
@@ -95,16 +114,43 @@ export class DefinitionStore {
     let retired: number[] = [];
     const segment = await this.change(appId, segmentId, (current) => {
       if (current.version !== version) return current;
+      if (current.pendingSwitch && current.pendingSwitch.toVersion !== version) {
+        throw switchPending(segmentId, current.pendingSwitch);
+      }
       retired = current.liveVersions.map((live) => live.version).filter((v) => v !== version);
-      return {
+      const next: StoredSegment = {
         ...current,
         status: 'ready',
         servingVersion: version,
         liveVersions: current.liveVersions.filter((live) => live.version === version),
       };
+      if (current.servingVersion !== version) {
+        const fromVersion = current.servingVersion;
+        next.pendingSwitch = { fromVersion, toVersion: version, retired, announced: false };
+      }
+      return next;
     });
 
     return { segment, retired };
+  }
+
+  /** Notes that the differences of the pending switch to `toVersion` are published. */
+  async markAnnounced(appId: string, segmentId: string, toVersion: number): Promise<void> {
+    await this.change(appId, segmentId, (current) => {
+      const pending = current.pendingSwitch;
+      if (pending?.toVersion !== toVersion || pending.announced) return current;
+      return { ...current, pendingSwitch: { ...pending, announced: true } };
+    });
+  }
+
+  /** Removes the pending switch to `toVersion` once its retired versions are handed over. */
+  async finishSwitch(appId: string, segmentId: string, toVersion: number): Promise<void> {
+    await this.change(appId, segmentId, (current) => {
+      if (current.pendingSwitch?.toVersion !== toVersion) return current;
+      const next = { ...current };
+      delete next.pendingSwitch;
+      return next;
+    });
   }
 
   /** Deletes a segment and returns it (its live versions' membership is the caller's to drop). */
@@ -113,7 +159,7 @@ export class DefinitionStore {
       const current = await this.get(appId, segmentId);
       if (current === null) throw notFound(segmentId);
       const result = await this.runSave(appId, segmentId, current, null);
-      if (result === 'ok') return current;
+      if (result !== 'conflict') return current;
     }
     throw tooBusy(segmentId);
   }
@@ -155,29 +201,32 @@ export class DefinitionStore {
 
       next.updatedAt = new Date(this.clock()).toISOString();
       const result = await this.runSave(appId, segmentId, current, next);
-      if (result === 'ok') return next;
+      if (result !== 'conflict') return next;
     }
     throw tooBusy(segmentId);
   }
 
   private async save(current: StoredSegment | null, next: StoredSegment): Promise<void> {
     const result = await this.runSave(next.appId, next.id, current, next);
-    if (result !== 'ok') throw tooBusy(next.id);
+    if (result === 'conflict') throw tooBusy(next.id);
   }
 
-  /** One save-segment.lua call; throws `segment_name_taken`, returns "ok" or "conflict". */
+  /**
+   * One save-segment.lua call (the script builds and publishes the notice); throws
+   * `segment_name_taken`, returns the write's revision or "conflict".
+   */
   private async runSave(
     appId: string,
     segmentId: string,
     current: StoredSegment | null,
     next: StoredSegment | null,
-  ): Promise<string> {
-    const notice: DefinitionNotice = { appId, segmentId };
+  ): Promise<SaveResult> {
     const result = await this.redis.saveSegment(
-      3,
+      4,
       this.keys.definitions(appId),
       this.keys.segmentNames(appId),
       this.keys.segmentApps(),
+      this.keys.definitionRevision(),
       appId,
       segmentId,
       current ? JSON.stringify(current) : '',
@@ -185,7 +234,6 @@ export class DefinitionStore {
       next?.definition.name ?? '',
       current?.definition.name ?? '',
       this.keys.definitionChannel(),
-      JSON.stringify(notice),
     );
     if (result === 'name_taken') {
       throw new AppError('segment_name_taken', 'another segment of this app has that name', {
@@ -193,7 +241,7 @@ export class DefinitionStore {
       });
     }
 
-    return result;
+    return result === 'conflict' ? 'conflict' : Number(result);
   }
 }
 
@@ -213,6 +261,12 @@ function notFound(segmentId: string): AppError {
   return new AppError('segment_not_found', `segment ${segmentId} does not exist`, {
     status: 404,
   });
+}
+
+function switchPending(segmentId: string, pending: PendingSwitch): AppError {
+  const { fromVersion, toVersion } = pending;
+  const message = `segment ${segmentId} is still switching from version ${fromVersion} to ${toVersion}, retry once it is done`;
+  return new AppError('switch_pending', message, { status: 409 });
 }
 
 function tooBusy(segmentId: string): AppError {

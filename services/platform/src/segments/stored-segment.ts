@@ -10,6 +10,21 @@ export interface LiveVersion {
 }
 
 /**
+ * A version switch that is written but not finished: `toVersion` serves already, and the
+ * differences from `fromVersion` are still to be announced (unless `announced`), the retired
+ * versions still to be freed. Set in the same write that makes `toVersion` serve, so a switch
+ * interrupted by a failure is completed by whoever finds it (the retried job, or the next one).
+ */
+export interface PendingSwitch {
+  fromVersion: number;
+  toVersion: number;
+  /** Versions that stopped being maintained with this switch; their membership is freed. */
+  retired: number[];
+  /** True once the differences are recorded and published. */
+  announced: boolean;
+}
+
+/**
  * A segment as stored in Redis. Editing a segment adds a version: the workers maintain every
  * live version, readers keep using `servingVersion` while the new one is built, and marking the
  * new version ready switches readers over and retires the old one.
@@ -26,6 +41,8 @@ export interface StoredSegment {
   servingVersion: number;
   /** Every version the workers write membership for, oldest first. */
   liveVersions: LiveVersion[];
+  /** Present from the moment an edited version serves until its switch is complete. */
+  pendingSwitch?: PendingSwitch;
   /** ISO-8601. */
   createdAt: string;
   updatedAt: string;
@@ -35,6 +52,11 @@ export interface StoredSegment {
 export interface DefinitionNotice {
   appId: string;
   segmentId: string;
+  /**
+   * The definitions revision of the write (see `RedisKeys.definitionRevision`); absent in the
+   * notices of versions before revisions existed, which readers answer with a full reload.
+   */
+  revision?: number;
 }
 
 /** Reads a notice; null for a message that is not one. */
@@ -42,7 +64,9 @@ export function parseNotice(message: string): DefinitionNotice | null {
   try {
     const value = JSON.parse(message) as Partial<DefinitionNotice>;
     if (typeof value.appId === 'string' && typeof value.segmentId === 'string') {
-      return { appId: value.appId, segmentId: value.segmentId };
+      const notice: DefinitionNotice = { appId: value.appId, segmentId: value.segmentId };
+      if (Number.isSafeInteger(value.revision)) notice.revision = value.revision;
+      return notice;
     }
   } catch {
     // Not JSON: not a notice of ours.
