@@ -1,4 +1,4 @@
-import { topics } from '@audience/platform';
+import { topics, type SegmentCatalog } from '@audience/platform';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BatchProcessor } from './batch-processor';
@@ -16,6 +16,8 @@ export interface EventConsumerOptions {
  * in chunks; after each chunk its last offset is resolved, offsets are committed and a
  * heartbeat is sent, so a long batch neither loses the group nor redoes much after a crash.
  * Offsets are committed only for chunks whose state, membership and changes are written.
+ * Each chunk runs as one use of the segment catalog, so the worker acknowledges a definitions
+ * revision only once no chunk that began with an older catalog is still running.
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
@@ -24,6 +26,7 @@ export class EventConsumer {
   constructor(
     kafka: Kafka,
     private readonly processor: BatchProcessor,
+    private readonly catalog: Pick<SegmentCatalog, 'use'>,
     private readonly metrics: WorkerMetrics,
     private readonly logger: Logger,
     private readonly options: EventConsumerOptions,
@@ -80,7 +83,9 @@ export class EventConsumer {
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!payload.isRunning() || payload.isStale()) break;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      await this.processor.process(batch.topic, batch.partition, chunk, heartbeat);
+      await this.catalog.use(() =>
+        this.processor.process(batch.topic, batch.partition, chunk, heartbeat),
+      );
 
       lastOffset = chunk[chunk.length - 1]?.offset ?? lastOffset;
       if (lastOffset !== undefined) resolveOffset(lastOffset);

@@ -1,5 +1,6 @@
 import {
   AvroCodec,
+  DefinitionAcks,
   DefinitionStore,
   SegmentCatalog,
   UserUpdater,
@@ -29,7 +30,8 @@ const RELAY_INTERVAL_MS = 1_000;
 /**
  * The worker's parts wired together: the Kafka consumer (events to state and membership), the
  * change publisher, the time sweeper and the outbox relay (both on leased buckets), and the
- * runtime segment catalog. `start` brings them up in dependency order, `stop` in reverse.
+ * runtime segment catalog, which acknowledges each definitions revision once adopted by every
+ * batch and sweep. `start` brings them up in dependency order, `stop` in reverse.
  */
 export class IngestWorker {
   private readonly redis: ScriptedRedis;
@@ -54,8 +56,11 @@ export class IngestWorker {
     this.codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
 
     const store = new DefinitionStore(this.redis, keys);
+    // Acknowledgements live as long as sweeper leases: both say "this worker is alive".
+    const acks = new DefinitionAcks(this.redis, keys);
     this.catalog = new SegmentCatalog(store, logger.child({ component: 'catalog' }), {
       reloadIntervalMs: config.DEFINITIONS_RELOAD_MS,
+      adoption: { acks, readerId: config.WORKER_ID, ttlMs: config.LEASE_TTL_MS },
     });
     const updater = new UserUpdater(this.redis, keys, logger, (seconds) =>
       metrics.scriptDuration.observe({ script: 'apply-users' }, seconds),
@@ -69,7 +74,7 @@ export class IngestWorker {
       producer: this.producer,
       metrics,
     });
-    this.consumer = new EventConsumer(this.kafka, processor, metrics, logger, {
+    this.consumer = new EventConsumer(this.kafka, processor, this.catalog, metrics, logger, {
       groupId: config.WORKER_GROUP_ID,
       partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
       chunkSize: config.WORKER_CHUNK_SIZE,
@@ -91,8 +96,10 @@ export class IngestWorker {
       config.OUTBOX_RELAY_AGE_MS,
     );
     this.relay = relay;
+    // A tick evaluates window segments from the catalog, like a batch: one use of it.
+    const sweep = () => this.catalog.use(() => sweeper.tick());
     this.tasks = [
-      new PeriodicTask('sweeper', config.SWEEP_INTERVAL_MS, () => sweeper.tick(), sweeperLog),
+      new PeriodicTask('sweeper', config.SWEEP_INTERVAL_MS, sweep, sweeperLog),
       new PeriodicTask('outbox-relay', RELAY_INTERVAL_MS, () => relay.relay(), sweeperLog),
     ];
   }
