@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { UserEvent } from '@audience/engine';
 import {
   AppSegments,
+  DefinitionAcks,
   DefinitionStore,
   SegmentCatalog,
   UserUpdater,
@@ -11,7 +12,7 @@ import {
   type RedisKeys,
   type ScriptedRedis,
 } from '@audience/platform';
-import { buildAdmin, loadAdminConfig, type Admin } from '@audience/segment-admin';
+import { buildAdmin, loadAdminConfig, type Admin, type AdminDeps } from '@audience/segment-admin';
 import type { BackfillOptions } from '../../services/segment-admin/src/backfill/backfill';
 import pino from 'pino';
 
@@ -30,11 +31,15 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-/** Starts segment-admin with a fresh key prefix; settings come from the jest global setup. */
+/**
+ * Starts segment-admin with a fresh key prefix; settings come from the jest global setup.
+ * `deps` adds to what buildAdmin gets (a wrapped change sink, for instance).
+ */
 export async function startAdmin(
   name: string,
   backfill: Partial<BackfillOptions> = {},
   env: Record<string, string> = {},
+  deps: Pick<AdminDeps, 'wrapChangeSink'> = {},
 ): Promise<AdminHarness> {
   const prefix = `t-${name}-${randomBytes(4).toString('hex')}:`;
   const config = loadAdminConfig({
@@ -48,9 +53,10 @@ export async function startAdmin(
     ...env,
   });
   const admin = await buildAdmin({
+    ...deps,
     config,
     logger: silent,
-    backfill: { settleMs: 200, retainOldVersionMs: 60_000, ...backfill },
+    backfill: { retainOldVersionMs: 60_000, ...backfill },
   });
   const redis = createRedis({ url: config.REDIS_URL, logger: silent, name: 'test-admin' });
   const url = await admin.listen();
@@ -97,7 +103,8 @@ export async function keysContaining(
 
 /**
  * Applies events exactly as the ingest worker does after decoding (UserUpdater, the matcher of
- * a live SegmentCatalog, the compare-and-set script), without Kafka in between.
+ * a live SegmentCatalog, the compare-and-set script), without Kafka in between. Like a worker,
+ * it acknowledges the definitions revisions it adopted, so the backfill waits for it.
  */
 export class EventApplier {
   private readonly updater: UserUpdater;
@@ -107,9 +114,15 @@ export class EventApplier {
     private readonly harness: AdminHarness,
     private readonly appId: string,
   ) {
-    this.updater = new UserUpdater(harness.redis, harness.keys, silent);
-    this.catalog = new SegmentCatalog(new DefinitionStore(harness.redis, harness.keys), silent, {
+    const { redis, keys } = harness;
+    this.updater = new UserUpdater(redis, keys, silent);
+    this.catalog = new SegmentCatalog(new DefinitionStore(redis, keys), silent, {
       reloadIntervalMs: 5_000,
+      adoption: {
+        acks: new DefinitionAcks(redis, keys),
+        readerId: `event-applier-${randomBytes(3).toString('hex')}`,
+        ttlMs: 5_000,
+      },
     });
   }
 
@@ -128,8 +141,10 @@ export class EventApplier {
       list.push(event);
       byUser.set(event.userId, list);
     }
-    const segments = this.catalog.app(this.appId) ?? new AppSegments();
-    await this.updater.update(this.appId, byUser, affectedSegments(segments, now), now);
+    await this.catalog.use(async () => {
+      const segments = this.catalog.app(this.appId) ?? new AppSegments();
+      await this.updater.update(this.appId, byUser, affectedSegments(segments, now), now);
+    });
   }
 }
 

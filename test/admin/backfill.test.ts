@@ -154,7 +154,7 @@ async function waitReady(segmentId: string, version: number): Promise<number[]> 
 }
 
 beforeAll(async () => {
-  harness = await startAdmin('backfill', { settleMs: 300, retainOldVersionMs: 3_000 });
+  harness = await startAdmin('backfill', { retainOldVersionMs: 3_000 });
   const created = await request(harness, 'POST', '/v1/apps', { name: 'Backfill' });
   appId = JSON.parse(created.body).id;
   applier = new EventApplier(harness, appId);

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import {
   AppStore,
   AvroCodec,
+  DefinitionAcks,
   DefinitionStore,
   MembershipReader,
   createIdempotentProducer,
@@ -43,6 +44,11 @@ export interface AdminDeps {
   clock?: () => number;
   /** Overrides of the backfill's timing and sizes (tests shorten the waits). */
   backfill?: Partial<BackfillOptions>;
+  /**
+   * Wraps the sink that publishes the changes found by the backfill and the version switch;
+   * tests inject failures or watch what is published through it.
+   */
+  wrapChangeSink?: (sink: ChangeSink) => ChangeSink;
 }
 
 /** A built segment-admin: the Fastify app and what it owns. */
@@ -80,7 +86,8 @@ function backfillOptions(deps: AdminDeps): BackfillOptions {
   return {
     chunkBuckets: deps.config.BACKFILL_CHUNK_BUCKETS,
     concurrency: deps.config.BACKFILL_CONCURRENCY,
-    settleMs: 1_500,
+    adoptionTimeoutMs: deps.config.DEFINITIONS_ADOPTION_TIMEOUT_MS,
+    adoptionPollMs: 20,
     retainOldVersionMs: 10 * 60_000,
     bucketsPerRound: 8,
     parallelBuckets: 3,
@@ -108,7 +115,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
   const codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
   let producerReady: Promise<void> | undefined;
   const sink = kafkaChangeSink(producer, codec, redis, keys);
-  const publish: ChangeSink = async (changes) => {
+  const toKafka: ChangeSink = async (changes) => {
     if (changes.length === 0) return;
     producerReady ??= producer.connect().catch((error: unknown) => {
       producerReady = undefined;
@@ -117,6 +124,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
     await producerReady;
     await sink(changes);
   };
+  const publish = deps.wrapChangeSink ? deps.wrapChangeSink(toKafka) : toKafka;
 
   const apps = new AppStore(redis, config.REDIS_KEY_PREFIX);
   const store = new DefinitionStore(redis, keys, deps.clock);
@@ -130,6 +138,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
       keys,
       adminKeys: extraKeys,
       store,
+      acks: new DefinitionAcks(redis, keys),
       progress,
       publish,
       metrics,
@@ -137,14 +146,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
     },
     options,
   );
-  const segments = new SegmentService({
-    apps,
-    store,
-    reader,
-    progress,
-    backfill,
-    freeDelayMs: options.settleMs,
-  });
+  const segments = new SegmentService({ apps, store, reader, progress, backfill });
   const preview = new PreviewService(redis, keys, segments, {
     exactMaxUsers: config.PREVIEW_EXACT_MAX_USERS,
     sampleUsers: config.PREVIEW_SAMPLE_USERS,

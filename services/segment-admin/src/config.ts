@@ -14,6 +14,11 @@ export const adminEnv = Type.Object({
   BACKFILL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   /** Virtual buckets per backfill job: smaller chunks retry cheaper and report progress finer. */
   BACKFILL_CHUNK_BUCKETS: Type.Integer({ minimum: 1, maximum: 16384, default: 64 }),
+  /**
+   * Longest wait (ms) of a backfill step (build start, version switch, freeing) for every
+   * worker to acknowledge the changed definitions; past it the step goes on with a warning.
+   */
+  DEFINITIONS_ADOPTION_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
   /** Apps with at most this many users get an exact preview; larger ones a sampled estimate. */
   PREVIEW_EXACT_MAX_USERS: Type.Integer({ minimum: 0, default: 50_000 }),
   /** Users a sampled preview evaluates. */

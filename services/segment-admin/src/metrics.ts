@@ -8,6 +8,10 @@ export interface AdminMetrics {
   backfillUsers: Counter;
   backfillChanges: Counter;
   jobDuration: Histogram<'kind' | 'outcome'>;
+  /** Time a backfill step waited for the workers to adopt the definitions. */
+  adoptionWait: Histogram<'step' | 'outcome'>;
+  /** Steps that went on without every worker's acknowledgement (a worker stuck or slow). */
+  adoptionTimeouts: Counter<'step'>;
 }
 
 /** Registers the admin metrics on `registry`. */
@@ -43,6 +47,19 @@ export function createAdminMetrics(registry: Registry): AdminMetrics {
       help: 'Duration of backfill jobs, by kind (chunk, finalize, free) and outcome',
       labelNames: ['kind', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    }),
+    adoptionWait: new Histogram({
+      name: 'admin_definition_adoption_wait_seconds',
+      help: 'Wait of a backfill step (build, switch, free) for every worker to acknowledge the definitions, by outcome (adopted, timeout)',
+      labelNames: ['step', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+      registers,
+    }),
+    adoptionTimeouts: new Counter({
+      name: 'admin_definition_adoption_timeouts_total',
+      help: 'Backfill steps that went on after DEFINITIONS_ADOPTION_TIMEOUT_MS without every worker acknowledging the definitions',
+      labelNames: ['step'],
       registers,
     }),
   };

@@ -29,8 +29,6 @@ export interface SegmentServiceDeps {
   reader: MembershipReader;
   progress: BuildProgress;
   backfill: Backfill;
-  /** Delay before a deleted segment's keys are freed (see BackfillOptions.settleMs). */
-  freeDelayMs: number;
 }
 
 /**
@@ -108,11 +106,16 @@ export class SegmentService {
     return this.view(stored);
   }
 
+  /**
+   * Deletes the definition at once; the membership of every version is freed by a job once
+   * the workers acknowledge the delete, including versions an unfinished switch retired.
+   */
   async remove(appId: string, segmentId: string): Promise<void> {
     await this.find(appId, segmentId);
     const deleted = await this.deps.store.delete(appId, segmentId);
     const versions = deleted.liveVersions.map((live) => live.version);
-    const options = { delayMs: this.deps.freeDelayMs, deleted: true };
+    versions.push(...(deleted.pendingSwitch?.retired ?? []));
+    const options = { delayMs: 0, deleted: true };
     await this.deps.backfill.free(appId, segmentId, versions, options);
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   BUCKET_COUNT,
+  execPipeline,
   parseOutboxEntry,
   type OutboxChange,
   type RedisKeys,
@@ -31,6 +32,11 @@ const BUCKETS_PER_ROUND = 64;
  * After a rebuilt version became the serving one, records in every bucket's outbox the
  * ENTERED and EXITED changes between the old and the new membership (announce-switch.lua), and
  * returns them for publishing. The old version must not be freed before this ran.
+ *
+ * Safe to run again after a failure: a bucket already announced records nothing new and
+ * returns its entries still waiting in the outbox, so a retry publishes what the failed
+ * attempt did not, with the same sequences. The per-bucket markers this leaves are deleted
+ * with the old version ({@link freeSwitchMarkers}).
  */
 export async function announceSwitch(
   redis: ScriptedRedis,
@@ -51,11 +57,12 @@ export async function announceSwitch(
     const last = Math.min(first + BUCKETS_PER_ROUND, BUCKET_COUNT);
     for (let bucket = first; bucket < last; bucket += 1) {
       pipeline.announceSwitch(
-        4,
+        5,
         keys.members(appId, segmentId, oldVersion, bucket),
         keys.members(appId, segmentId, newVersion, bucket),
         keys.outbox(appId, bucket),
         keys.sequence(appId, bucket),
+        keys.switched(appId, segmentId, newVersion, bucket),
         now,
         label,
         now,
@@ -71,4 +78,20 @@ export async function announceSwitch(
   }
 
   return changes;
+}
+
+/** Deletes the per-bucket markers of the switches to `versions` of a segment. */
+export async function freeSwitchMarkers(
+  redis: ScriptedRedis,
+  keys: RedisKeys,
+  target: { appId: string; segmentId: string; versions: number[] },
+): Promise<void> {
+  const { appId, segmentId, versions } = target;
+  for (const version of versions) {
+    const pipeline = redis.pipeline();
+    for (let bucket = 0; bucket < BUCKET_COUNT; bucket += 1) {
+      pipeline.unlink(keys.switched(appId, segmentId, version, bucket));
+    }
+    await execPipeline(pipeline);
+  }
 }
