@@ -24,6 +24,12 @@ const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 /** Membership by segment id: the set of member userIds. */
 export type Membership = Map<string, Set<string>>;
 
+/** Where the fixture's Kafka and Redis are: the shared stack's unless a test runs its own. */
+export interface PipelineFixtureOptions {
+  brokers?: string;
+  redisUrl?: string;
+}
+
 /**
  * What a pipeline test needs around the worker processes: its own key prefix and consumer
  * group, a definition store, a membership reader, an Avro event producer and a reader of the
@@ -39,26 +45,31 @@ export class PipelineFixture {
   readonly codec = new AvroCodec({ url: stack.registryUrl });
   readonly changes: MembershipChange[] = [];
   private readonly producer: Producer;
+  private readonly brokers: string;
   private changeConsumer: Consumer | undefined;
 
-  constructor() {
-    this.redis = createRedis({ url: stack.redisUrl, logger, name: 'pipeline-test' });
+  constructor(options: PipelineFixtureOptions = {}) {
+    this.brokers = options.brokers ?? stack.brokers;
+    const url = options.redisUrl ?? stack.redisUrl;
+    this.redis = createRedis({ url, logger, name: 'pipeline-test' });
     this.keys = redisKeys(this.prefix);
     this.store = new DefinitionStore(this.redis, this.keys);
     this.reader = new MembershipReader(this.redis, this.keys);
-    const kafka = createKafka({ clientId: 'pipeline-test', brokers: stack.brokers, logger });
+    const kafka = createKafka({ clientId: 'pipeline-test', brokers: this.brokers, logger });
     this.producer = createIdempotentProducer(kafka);
   }
 
   /** Connects, points the worker group at the topic ends and starts reading changes. */
   async start(): Promise<void> {
     await this.producer.connect();
-    await startGroupAtEnd(this.groupId, [topics.appSessions, topics.pageViews]);
+    await startGroupAtEnd(this.groupId, [topics.appSessions, topics.pageViews], this.brokers);
     const changeGroup = uniqueName('pipeline-changes');
-    await startGroupAtEnd(changeGroup, [topics.membershipChanges]);
-    this.changeConsumer = testKafka('pipeline-test-changes').consumer({
+    await startGroupAtEnd(changeGroup, [topics.membershipChanges], this.brokers);
+    // Retries without end: a test that stops its own broker wants the reader back afterwards.
+    this.changeConsumer = testKafka('pipeline-test-changes', this.brokers).consumer({
       groupId: changeGroup,
       maxWaitTimeInMs: 50,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2_000 },
     });
     await this.changeConsumer.connect();
     await this.changeConsumer.subscribe({ topics: [topics.membershipChanges] });
@@ -70,9 +81,18 @@ export class PipelineFixture {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Disconnects and deletes the fixture's keys. `keepKeys` skips the deletion and drops the
+   * Redis connection at once, for a private Redis that is thrown away anyway (and may be
+   * down when a test failed).
+   */
+  async close(options: { keepKeys?: boolean } = {}): Promise<void> {
     await this.changeConsumer?.disconnect();
     await this.producer.disconnect();
+    if (options.keepKeys) {
+      this.redis.disconnect();
+      return;
+    }
     await deleteByPrefix(this.redis, this.prefix);
     await this.redis.quit();
   }

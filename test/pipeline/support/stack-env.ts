@@ -13,9 +13,9 @@ export function uniqueName(what: string): string {
   return `${what}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** A kafkajs client for test plumbing (silent). */
-export function testKafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: stack.brokers.split(','), logLevel: logLevel.NOTHING });
+/** A kafkajs client for test plumbing (silent), on the stack's broker unless told otherwise. */
+export function testKafka(clientId: string, brokers = stack.brokers): Kafka {
+  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 }
 
 /** A TCP port free right now (the worker's ops port). */
@@ -50,8 +50,12 @@ export async function waitFor(
  * reads only what is produced from now on (the topics hold other tests' and benchmarks'
  * records).
  */
-export async function startGroupAtEnd(groupId: string, topics: string[]): Promise<void> {
-  const admin = testKafka('pipeline-test-admin').admin();
+export async function startGroupAtEnd(
+  groupId: string,
+  topics: string[],
+  brokers = stack.brokers,
+): Promise<void> {
+  const admin = testKafka('pipeline-test-admin', brokers).admin();
   await admin.connect();
   try {
     for (const topic of topics) {
