@@ -214,7 +214,7 @@ function windowPicker(segments: AppSegments, crossings: Crossings): SegmentPicke
     for (const days of crossings.get(userId) ?? []) {
       for (const compiled of segments.index.windowSegments(days)) {
         const live: LiveSegment | undefined = segments.get(compiled.id);
-        if (live) yield { live, at: last + days * DAY_MS };
+        if (live) yield { live, at: last + days * DAY_MS, onlyIfChanged: false };
       }
     }
   };

@@ -33,19 +33,37 @@ export interface UserUpdate {
   change: StateChange;
 }
 
+/** One segment version to evaluate for a user, as a {@link SegmentPicker} names it. */
+export interface PickedSegment {
+  live: LiveSegment;
+  /** When a change happens (ms): now, or the boundary instant a window crossed. */
+  at: number;
+  /**
+   * True when the stored membership already answers for the state before the events, so a
+   * version whose answer the events did not change needs no write. The event path sets it;
+   * the sweeper does not, since the stored answer is exactly what time made stale.
+   */
+  onlyIfChanged: boolean;
+}
+
 /**
- * Decides which segment versions to evaluate for one user (always at the update's `now`) and
- * the time to report for a change (`at`: now, or the boundary instant a window crossed).
+ * Decides which segment versions to evaluate for one user (always at the update's `now`).
  * The event path asks the matcher; the sweeper names the window segments that crossed.
  */
-export type SegmentPicker = (update: UserUpdate) => Iterable<{ live: LiveSegment; at: number }>;
+export type SegmentPicker = (update: UserUpdate) => Iterable<PickedSegment>;
 
-/** The event path's picker: the segments the matcher says the change may affect. */
+/**
+ * The event path's picker: the segments the matcher says the change may affect. The stored
+ * membership of a known user is the answer for the state before the events (written with
+ * that state, by the same compare-and-set), except where a window boundary passed since,
+ * which the sweeper applies, or a version is still being built, which its backfill reads
+ * from the stored state: so only answers the events changed are written.
+ */
 export function affectedSegments(segments: AppSegments, now: number): SegmentPicker {
   return function* pick({ change }) {
     for (const id of segments.index.affected(change, now)) {
       const live = segments.get(id);
-      if (live) yield { live, at: now };
+      if (live) yield { live, at: now, onlyIfChanged: true };
     }
   };
 }
@@ -155,16 +173,21 @@ export class UserUpdater {
     pick: SegmentPicker,
     now: number,
   ): UserWrite | null {
-    const before = this.decode(appId, userId, expected);
+    const decoded = this.decode(appId, userId, expected);
+    const before = decoded ?? emptyState();
     const { state: after, change } = applyEvents(before, userEvents);
     // Compared as encoded text, not by `change`: the language register may move (a later
     // event with the same code) without the change reporting it, and that must be stored.
     const record = userEvents.length > 0 ? encodeState(after) : expected;
     const targets = new Map<LiveSegment, MembershipTarget>();
-    for (const { live, at } of pick({ userId, before, after, change })) {
+    for (const { live, at, onlyIfChanged } of pick({ userId, before, after, change })) {
       const member = evaluate(after, live.compiled, now);
-      // A user that did not exist is in no segment yet: only entries need writing.
-      if (change.isNewUser && !member) continue;
+      // A user that did not exist is in no segment yet: only entries need writing. A known
+      // user's stored answer is the one for `before` (unless its record was unreadable).
+      const unchanged = change.isNewUser
+        ? !member
+        : onlyIfChanged && decoded !== null && member === evaluate(before, live.compiled, now);
+      if (unchanged) continue;
       const { segmentId, version, publish } = live;
       const seen = targets.get(live);
       targets.set(live, { segmentId, version, member, at: Math.max(at, seen?.at ?? at), publish });
@@ -175,7 +198,8 @@ export class UserUpdater {
     return { userId, expected, record, lastSession, targets: [...targets.values()] };
   }
 
-  private decode(appId: string, userId: string, record: string): UserState {
+  /** The stored state; null for a record this version cannot read. */
+  private decode(appId: string, userId: string, record: string): UserState | null {
     if (record === '') return emptyState();
     try {
       return decodeState(record);
@@ -183,7 +207,7 @@ export class UserUpdater {
       // A record this version cannot read is rebuilt from the events that follow; losing
       // the old state is better than stopping the partition forever.
       this.logger.error({ err: error, appId, userId }, 'user record unreadable, starting over');
-      return emptyState();
+      return null;
     }
   }
 }
