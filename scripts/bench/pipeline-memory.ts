@@ -151,5 +151,5 @@ function everyoneSegments(appId: string, count: number): AppSegments {
 }
 
 function allOf(segments: AppSegments, now: number) {
-  return [...segments.all()].map((live) => ({ live, at: now }));
+  return [...segments.all()].map((live) => ({ live, at: now, onlyIfChanged: false }));
 }
