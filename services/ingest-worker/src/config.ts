@@ -11,6 +11,12 @@ const workerEnv = Type.Object({
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
   /** Partitions of one worker processed at the same time (overlaps Redis and Kafka waits). */
   WORKER_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  /**
+   * Offsets are committed at most this often (ms); a chunk's offset is resolved only once its
+   * state, membership and changes are written, so a crash redoes at most this much, which the
+   * state merge absorbs. Committing after every chunk put a round trip in every batch.
+   */
+  WORKER_COMMIT_INTERVAL_MS: Type.Integer({ default: 200, minimum: 0, maximum: 60_000 }),
   /** Records processed between two offset resolutions and heartbeats within a batch. */
   WORKER_CHUNK_SIZE: Type.Integer({ default: 10_000, minimum: 1, maximum: 100_000 }),
   /** Time sweeper period (ms); exits are applied at most this late (plus the work). */

@@ -79,6 +79,7 @@ export class IngestWorker {
       partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
       chunkSize: config.WORKER_CHUNK_SIZE,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      commitIntervalMs: config.WORKER_COMMIT_INTERVAL_MS,
     });
 
     const sweeperLog = logger.child({ component: 'sweeper' });
