@@ -1,6 +1,7 @@
 import { DAY_MS, type UserEvent } from '@audience/engine';
 import {
   execPipeline,
+  scriptedPipeline,
   type AppSegments,
   type LiveSegment,
   type RedisKeys,
@@ -107,11 +108,8 @@ export class TimeSweeper {
     this.deps.metrics.sweeperSkipped.inc(owned.length - buckets.length);
     if (buckets.length === 0) return;
 
-    const watermarks = await execPipeline(
-      buckets.reduce((p, bucket) => p.get(keys.sweep(appId, bucket)), redis.pipeline()),
-    );
     const crossings: Crossings = new Map();
-    const found = await this.findCrossings(appId, buckets, lengths, watermarks, now, crossings);
+    const found = await this.findCrossings(appId, buckets, lengths, now, crossings);
     if (crossings.size > 0) await this.applyCrossings(appId, segments, crossings, now);
 
     const pipeline = redis.pipeline();
@@ -135,45 +133,40 @@ export class TimeSweeper {
 
   /**
    * Fills `crossings`; returns each bucket's next watermark and, when every user due was
-   * read, its next boundary (the earliest `lastSession + N days` after `now`).
+   * read, its next boundary (the earliest `lastSession + N days` after `now`). One script
+   * call per bucket reads its watermark and queries every window length (find-crossings.lua).
    */
   private async findCrossings(
     appId: string,
     buckets: number[],
     lengths: number[],
-    watermarks: unknown[],
     now: number,
     crossings: Crossings,
   ): Promise<BucketScan[]> {
     const { redis, keys } = this.deps;
-    const pipeline = redis.pipeline();
-    const from = buckets.map((_, index) => Number(watermarks[index] ?? now));
-    buckets.forEach((bucket, index) => {
-      const key = keys.lastSession(appId, bucket);
-      for (const days of lengths) {
-        const low = `(${(from[index] as number) - days * DAY_MS}`;
-        const high = now - days * DAY_MS;
-        pipeline.zrangebyscore(key, low, high, 'WITHSCORES', 'LIMIT', 0, CROSSINGS_PER_QUERY);
-        pipeline.zrangebyscore(key, `(${high}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
-      }
-    });
-    const replies = (await execPipeline(pipeline)) as string[][];
+    const pipeline = scriptedPipeline(redis);
+    const lengthsMs = lengths.map((days) => days * DAY_MS);
+    for (const bucket of buckets) {
+      const bucketKeys = [keys.lastSession(appId, bucket), keys.sweep(appId, bucket)];
+      pipeline.findCrossings(2, ...bucketKeys, now, CROSSINGS_PER_QUERY, ...lengthsMs);
+    }
+    const replies = (await execPipeline(pipeline)) as (string | string[])[][];
 
-    return buckets.map((_, index) => {
+    return replies.map((reply) => {
+      const from = Number(reply[0]);
       let next = now;
       let due: number | null = Infinity;
       lengths.forEach((days, position) => {
-        const at = (index * lengths.length + position) * 2;
-        const reply = replies[at] ?? [];
-        const first = replies[at + 1] ?? [];
+        const crossed = (reply[1 + 2 * position] ?? []) as string[];
+        const first = (reply[2 + 2 * position] ?? []) as string[];
         if (first.length === 2 && due !== null)
           due = Math.min(due, Number(first[1]) + days * DAY_MS);
-        for (let at = 0; at < reply.length; at += 2) addCrossing(crossings, reply[at], days);
-        if (reply.length / 2 < CROSSINGS_PER_QUERY) return;
+        for (let at = 0; at < crossed.length; at += 2) addCrossing(crossings, crossed[at], days);
+        if (crossed.length / 2 < CROSSINGS_PER_QUERY) return;
         // More users crossed than one query reads: resume just before the last one read.
         due = null;
-        const resume = Number(reply[reply.length - 1]) + days * DAY_MS - 1;
-        if (resume > (from[index] as number)) next = Math.min(next, resume);
+        const resume = Number(crossed[crossed.length - 1]) + days * DAY_MS - 1;
+        if (resume > from) next = Math.min(next, resume);
       });
       return { next, due };
     });

@@ -7,7 +7,13 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * values. They are read from the package's `src/redis/lua` folder, which sits at the same
  * relative place from `src/redis` and from `dist/redis`, so built code finds them too.
  */
-export const scriptNames = ['apply-users', 'renew-lease', 'release-lease', 'save-segment'] as const;
+export const scriptNames = [
+  'apply-users',
+  'find-crossings',
+  'renew-lease',
+  'release-lease',
+  'save-segment',
+] as const;
 
 export type ScriptName = (typeof scriptNames)[number];
 
@@ -21,6 +27,7 @@ export function scriptSource(name: ScriptName): string {
 /** Commands added to a client by {@link defineScripts}: `numberOfKeys, ...keys, ...args`. */
 export interface ScriptCommands {
   applyUsers(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  findCrossings(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
   renewLease(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   releaseLease(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   saveSegment(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<string>;
@@ -34,6 +41,7 @@ type Args = (string | number)[];
 /** A pipeline of a {@link ScriptedRedis}: the scripts can be queued on it too. */
 export type ScriptedPipeline = ChainableCommander & {
   applyUsers(numberOfKeys: number, ...keysAndArgs: Args): ScriptedPipeline;
+  findCrossings(numberOfKeys: number, ...keysAndArgs: Args): ScriptedPipeline;
   renewLease(numberOfKeys: number, ...keysAndArgs: Args): ScriptedPipeline;
   releaseLease(numberOfKeys: number, ...keysAndArgs: Args): ScriptedPipeline;
   saveSegment(numberOfKeys: number, ...keysAndArgs: Args): ScriptedPipeline;
