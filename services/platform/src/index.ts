@@ -10,4 +10,5 @@ export * from './redis';
 export * from './membership';
 export * from './segments';
 export * from './kafka/producer';
+export * from './kafka/key-partitioner';
 export * from './apps';

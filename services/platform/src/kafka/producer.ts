@@ -2,6 +2,7 @@ import {
   Kafka,
   logLevel,
   Partitioners,
+  type ICustomPartitioner,
   type ISocketFactory,
   type LogEntry,
   type Producer,
@@ -70,6 +71,11 @@ export interface ProducerOptions {
    * within a few seconds and a caller (the collector) can answer 503 instead of hanging.
    */
   retry?: RetryOptions;
+  /**
+   * Where keyed records go; kafkajs's murmur2 `DefaultPartitioner` unless given. A producer of
+   * many records a second passes {@link KeyPartitioner}, which places them the same way.
+   */
+  partitioner?: ICustomPartitioner;
 }
 
 /**
@@ -93,7 +99,7 @@ export function createIdempotentProducer(kafka: Kafka, options: ProducerOptions 
   return kafka.producer({
     // murmur2 on the key, as the Java client: a user's records land on the same partition
     // whichever client produced them. Named explicitly, which also silences kafkajs's notice.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: options.partitioner ?? Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

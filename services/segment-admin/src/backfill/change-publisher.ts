@@ -39,7 +39,8 @@ export function kafkaChangeSink(
     for (let start = 0; start < changes.length; start += RECORDS_PER_SEND) {
       const slice = changes.slice(start, start + RECORDS_PER_SEND);
       const messages = slice.map((change) => ({
-        key: `${change.appId}:${change.userId}`,
+        // A Buffer, so the partitioner and kafkajs's encoder share one UTF-8 encoding.
+        key: Buffer.from(`${change.appId}:${change.userId}`),
         value: codec.encodeWith(writer, {
           appId: change.appId,
           segmentId: change.segmentId,
