@@ -1,5 +1,5 @@
 import type { SegmentDefinition, UserEvent } from '@audience/engine';
-import { BUCKET_COUNT } from '@audience/platform';
+import { BUCKET_COUNT, parseOutboxEntry, type OutboxChange } from '@audience/platform';
 import { oracleMember } from '../../services/engine/src/testing/oracle';
 import {
   EventApplier,
@@ -40,6 +40,8 @@ let appId: string;
 const eventsOf = new Map<string, UserEvent[]>();
 let eventCounter = 0;
 let seed = 42;
+/** Changes the backfill and the version switch published, in order. */
+const published: OutboxChange[] = [];
 
 function random(): number {
   seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -154,7 +156,17 @@ async function waitReady(segmentId: string, version: number): Promise<number[]> 
 }
 
 beforeAll(async () => {
-  harness = await startAdmin('backfill', { retainOldVersionMs: 3_000 });
+  harness = await startAdmin(
+    'backfill',
+    { retainOldVersionMs: 3_000 },
+    {},
+    {
+      wrapChangeSink: (sink) => async (changes) => {
+        await sink(changes);
+        published.push(...changes);
+      },
+    },
+  );
   const created = await request(harness, 'POST', '/v1/apps', { name: 'Backfill' });
   appId = JSON.parse(created.body).id;
   applier = new EventApplier(harness, appId);
@@ -170,6 +182,27 @@ afterAll(async () => {
   await applier.stop();
   await harness.close();
 });
+
+/**
+ * The backfill published changes of the version, each one exactly as its outbox entry reads
+ * (the script writes the entries, the job rebuilds them from its reply) and no longer in the
+ * outbox: removing an entry that differs by a byte would have left the written one behind.
+ */
+async function expectPublishedAndRemoved(segmentId: string, version: number): Promise<void> {
+  const changes = published.filter(
+    (change) => change.segmentId === segmentId && change.segmentVersion === version,
+  );
+  expect(changes.length).toBeGreaterThan(USERS / 20);
+  const pipeline = harness.redis.pipeline();
+  for (const change of changes) {
+    expect(parseOutboxEntry(appId, change.bucket, change.entry)).toEqual(change);
+    pipeline.zscore(harness.keys.outbox(appId, change.bucket), change.entry);
+  }
+  const scores = ((await pipeline.exec()) ?? []).map(([, score]) => score);
+  expect(scores.filter((score) => score !== null)).toEqual([]);
+  const sequences = new Set(changes.map((change) => `${change.bucket}:${change.sequence}`));
+  expect(sequences.size).toBe(changes.length);
+}
 
 describe('backfill', () => {
   let segmentId: string;
@@ -192,6 +225,7 @@ describe('backfill', () => {
     expect(members.sort()).toEqual(expected);
     // The per-bucket count fields moved with every write of the backfill and of the workers.
     expect((await segmentOf(segmentId)).memberCount).toBe(members.length);
+    await expectPublishedAndRemoved(segmentId, 1);
   }, 180_000);
 
   it('rebuilds an edit behind the old membership; readers see old or new, never a mix', async () => {

@@ -57,8 +57,8 @@ export async function evaluateBuckets(
   const writes: BucketVerdicts[] = [];
   for (const snapshot of snapshots) {
     outcome.users += snapshot.records.length / 2;
-    const verdicts = differingVerdicts(target.segment, snapshot, now);
-    if (verdicts.length > 0) writes.push({ bucket: snapshot.bucket, verdicts });
+    const write = differingVerdicts(target.segment, snapshot, now);
+    if (write.userIds.length > 0) writes.push(write);
   }
 
   await writeWithRetry(redis, keys, target, writes, options, outcome);
@@ -70,17 +70,24 @@ function versionOf(target: BuildTarget): VersionTarget {
   return { appId: target.appId, segmentId, version, publish: target.publish };
 }
 
-/** Flat userId, record, verdict of the users whose verdict is not what is stored. */
-function differingVerdicts(segment: CompiledSegment, snapshot: BucketSnapshot, now: number) {
-  const { records, members } = snapshot;
-  const verdicts: string[] = [];
+/** The users of a bucket whose verdict is not what is stored, with their records. */
+function differingVerdicts(
+  segment: CompiledSegment,
+  snapshot: BucketSnapshot,
+  now: number,
+): BucketVerdicts {
+  const { bucket, records, members } = snapshot;
+  const write: BucketVerdicts = { bucket, userIds: [], records: [], verdicts: '' };
   for (let index = 0; index + 1 < records.length; index += 2) {
     const userId = records[index] as string;
     const record = records[index + 1] as string;
     const member = evaluate(decodeState(record), segment, now);
-    if (member !== members.has(userId)) verdicts.push(userId, record, member ? '1' : '0');
+    if (member === members.has(userId)) continue;
+    write.userIds.push(userId);
+    write.records.push(record);
+    write.verdicts += member ? '1' : '0';
   }
-  return verdicts;
+  return write;
 }
 
 async function writeWithRetry(
@@ -95,7 +102,7 @@ async function writeWithRetry(
   let pending = writes;
   for (let round = 0; pending.length > 0; round += 1) {
     if (round > options.maxConflictRounds) {
-      const users = pending.reduce((sum, write) => sum + write.verdicts.length / 3, 0);
+      const users = pending.reduce((sum, write) => sum + write.userIds.length, 0);
       throw new Error(`${CONFLICT_ROUNDS_EXHAUSTED}: ${users} users kept changing`);
     }
 
@@ -106,8 +113,8 @@ async function writeWithRetry(
       for (const change of result.changes) outcome.changes.push(change);
       if (result.conflicts.length === 0) continue;
       const usersKey = keys.users(target.appId, result.bucket);
-      const verdicts = await reevaluate(redis, usersKey, target.segment, result.conflicts, now);
-      if (verdicts.length > 0) retry.push({ bucket: result.bucket, verdicts });
+      const write = await reevaluate(redis, usersKey, target.segment, result.conflicts, now);
+      if (write.userIds.length > 0) retry.push({ ...write, bucket: result.bucket });
     }
     pending = retry;
   }
@@ -123,13 +130,15 @@ async function reevaluate(
   segment: CompiledSegment,
   userIds: string[],
   now: number,
-): Promise<string[]> {
+): Promise<Omit<BucketVerdicts, 'bucket'>> {
   const records = await redis.hmget(usersKey, ...userIds);
-  const verdicts: string[] = [];
+  const write: Omit<BucketVerdicts, 'bucket'> = { userIds: [], records: [], verdicts: '' };
   userIds.forEach((userId, index) => {
     const record = records[index];
     if (record === null || record === undefined) return;
-    verdicts.push(userId, record, evaluate(decodeState(record), segment, now) ? '1' : '0');
+    write.userIds.push(userId);
+    write.records.push(record);
+    write.verdicts += evaluate(decodeState(record), segment, now) ? '1' : '0';
   });
-  return verdicts;
+  return write;
 }

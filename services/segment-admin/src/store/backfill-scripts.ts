@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   countField,
   execPipeline,
-  parseOutboxEntry,
   type OutboxChange,
   type RedisKeys,
   type ScriptedRedis,
@@ -74,8 +73,11 @@ export async function readBuckets(
 /** What the backfill writes in one bucket: users with their record as read and the verdict. */
 export interface BucketVerdicts {
   bucket: number;
-  /** Flat userId, record as read, "1" or "0", ... */
-  verdicts: string[];
+  userIds: string[];
+  /** The record each user's verdict was evaluated on, as read. */
+  records: string[];
+  /** One character per user: "1" member, "0" not. */
+  verdicts: string;
 }
 
 export interface BucketWriteResult {
@@ -83,6 +85,10 @@ export interface BucketWriteResult {
   conflicts: string[];
   changes: OutboxChange[];
 }
+
+const CONFLICT = 'c'.charCodeAt(0);
+const ENTERED = 'E'.charCodeAt(0);
+const EXITED = 'X'.charCodeAt(0);
 
 /** Writes many buckets' verdicts in one pipeline (backfill-write.lua per bucket). */
 export async function writeBuckets(
@@ -97,7 +103,7 @@ export async function writeBuckets(
   const label = target.publish ? `${segmentId}\t${version}` : '';
   const field = countField(segmentId, version);
   const pipeline = pipelineOf(redis);
-  for (const { bucket, verdicts } of writes) {
+  for (const { bucket, userIds, records, verdicts } of writes) {
     pipeline.backfillWrite(
       5,
       keys.users(appId, bucket),
@@ -109,14 +115,54 @@ export async function writeBuckets(
       label,
       field,
       now,
-      ...verdicts,
+      verdicts,
+      ...userIds,
+      ...records,
     );
   }
-  const replies = (await execPipeline(pipeline)) as [string[], string[]][];
+  const replies = (await execPipeline(pipeline)) as [number, string][];
 
-  return replies.map(([conflicts, entries], index) => {
-    const bucket = writes[index]?.bucket as number;
-    const changes = entries.map((entry) => parseOutboxEntry(appId, bucket, entry));
-    return { bucket, conflicts, changes };
+  return replies.map(([before, outcomes], index) => {
+    const write = writes[index] as BucketVerdicts;
+    return readOutcomes(target, write, { before, outcomes, at: now });
   });
+}
+
+/**
+ * The conflicts and changes of one bucket from the script's outcome string: the k-th change
+ * (in user order) has sequence `before + k` and the outbox entry the script wrote for it.
+ */
+function readOutcomes(
+  target: VersionTarget,
+  write: BucketVerdicts,
+  reply: { before: number; outcomes: string; at: number },
+): BucketWriteResult {
+  const { appId, segmentId, version } = target;
+  const { bucket, userIds } = write;
+  const { outcomes, at } = reply;
+  const result: BucketWriteResult = { bucket, conflicts: [], changes: [] };
+  const entryPrefix = `\t${segmentId}\t${version}\t`;
+  let sequence = Number(reply.before);
+
+  for (let index = 0; index < outcomes.length; index += 1) {
+    const outcome = outcomes.charCodeAt(index);
+    const userId = userIds[index] as string;
+    if (outcome === CONFLICT) result.conflicts.push(userId);
+    if (!target.publish || (outcome !== ENTERED && outcome !== EXITED)) continue;
+
+    sequence += 1;
+    const kind = outcome === ENTERED ? 'E' : 'X';
+    result.changes.push({
+      appId,
+      bucket,
+      segmentId,
+      segmentVersion: version,
+      userId,
+      change: outcome === ENTERED ? 'ENTERED' : 'EXITED',
+      at,
+      sequence,
+      entry: `${sequence}${entryPrefix}${kind}\t${at}\t${userId}`,
+    });
+  }
+  return result;
 }

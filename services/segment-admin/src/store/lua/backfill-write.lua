@@ -13,13 +13,22 @@ ARGV[1]   now (ms): score of the outbox entries
 ARGV[2]   label "<segmentId>\t<version>" when changes are published, "" while rebuilding
 ARGV[3]   count field "<segmentId>:<version>"
 ARGV[4]   at (ms): the time the changes carry
-then, per user, 3 values: userId, record the evaluation read, "1" member / "0" not
+ARGV[5]   verdicts: one character per user, "1" member, "0" not; its length n is the user count
+then n userIds, then the n records the evaluation read, in the same order
 
-Returns { conflicts, entries }
-          conflicts: userIds whose record is no longer the one read (or is gone); nothing of
-                     theirs was written, the caller reads them again and retries
-          entries:   outbox entries written, "<sequence>\t<segmentId>\t<version>\t<E|X>\t<at>\t
-                     <userId>" as apply-users.lua writes them
+Returns { sequence, outcomes }
+          sequence: the change sequence before this call's first change (its changes have
+                    sequence + 1, sequence + 2, ... in user order); 0 when nothing is published
+          outcomes: one character per user, in order:
+                    "c" conflict: the record is no longer the one read (or is gone), nothing of
+                        theirs was written, the caller reads them again and retries
+                    "E" entered, "X" exited: the zset changed, and when published the outbox
+                        holds "<sequence>\t<segmentId>\t<version>\t<E|X>\t<at>\t<userId>", the
+                        entry apply-users.lua would write
+                    "." already as the verdict says, nothing written
+
+The outcomes replace a list of entries: the caller knows the users, the label and the time, so
+it rebuilds each entry from its position, and the reply stays one short string per bucket.
 
 Invariants kept (as apply-users.lua): membership is written only for users whose record is
 still the one evaluated; a change gets a sequence and an outbox entry exactly when the zset
@@ -27,72 +36,82 @@ really changed; the count field moves by exactly the members gained or lost.
 ]]
 
 local users, members, outbox, sequence, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local now, label, field, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local now, label, field, at, verdicts = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local count = #verdicts
+-- ARGV positions before the first userId and before the first record.
+local IDS, RECORDS = 5, 5 + count
 -- Arguments per batched call: far below Lua's stack limit of 8,000.
 local STEP = 2000
+local MEMBER = string.byte('1')
 
-local ids, expected, wants = {}, {}, {}
-for i = 5, #ARGV, 3 do
-  ids[#ids + 1] = ARGV[i]
-  expected[#expected + 1] = ARGV[i + 1]
-  wants[#wants + 1] = ARGV[i + 2]
-end
-
--- Calls `command key ...` over `list` in slices; returns the replies concatenated.
-local function batched(command, key, list, pairsWith)
-  local replies = {}
-  for first = 1, #list, STEP do
-    local args = {}
-    for k = first, math.min(first + STEP - 1, #list) do
-      if pairsWith then args[#args + 1] = pairsWith end
-      args[#args + 1] = list[k]
-    end
-    local reply = redis.call(command, key, unpack(args))
-    if type(reply) == 'table' then
-      for _, value in ipairs(reply) do replies[#replies + 1] = value end
+local outcomes, candidates, candidateCount = {}, {}, 0
+for first = 1, count, STEP do
+  local last = math.min(first + STEP - 1, count)
+  local stored = redis.call('HMGET', users, unpack(ARGV, IDS + first, IDS + last))
+  for k = first, last do
+    if stored[k - first + 1] == ARGV[RECORDS + k] then
+      outcomes[k] = '.'
+      candidateCount = candidateCount + 1
+      candidates[candidateCount] = k
+    else
+      outcomes[k] = 'c'
     end
   end
-  return replies
 end
 
-local conflicts, candidates, candidateWants = {}, {}, {}
-local stored = batched('HMGET', users, ids)
-for k = 1, #ids do
-  if stored[k] ~= expected[k] then
-    conflicts[#conflicts + 1] = ids[k]
-  else
-    candidates[#candidates + 1] = ids[k]
-    candidateWants[#candidateWants + 1] = wants[k]
+local adds, removes, addCount, removeCount = {}, {}, 0, 0
+for first = 1, candidateCount, STEP do
+  local last = math.min(first + STEP - 1, candidateCount)
+  local ids = {}
+  for j = first, last do ids[j - first + 1] = ARGV[IDS + candidates[j]] end
+  local scores = redis.call('ZMSCORE', members, unpack(ids))
+  for j = first, last do
+    local k = candidates[j]
+    local present = scores[j - first + 1] ~= false
+    if string.byte(verdicts, k) == MEMBER then
+      if not present then
+        addCount = addCount + 1
+        adds[2 * addCount - 1], adds[2 * addCount] = '0', ARGV[IDS + k]
+        outcomes[k] = 'E'
+      end
+    elseif present then
+      removeCount = removeCount + 1
+      removes[removeCount] = ARGV[IDS + k]
+      outcomes[k] = 'X'
+    end
   end
 end
 
-local scores = batched('ZMSCORE', members, candidates)
-local adds, removes = {}, {}
-for k = 1, #candidates do
-  local present = scores[k] ~= false
-  if candidateWants[k] == '1' and not present then
-    adds[#adds + 1] = candidates[k]
-  elseif candidateWants[k] == '0' and present then
-    removes[#removes + 1] = candidates[k]
+-- `list` holds `width` arguments per user; calls `command key ...` over it in slices.
+local function batched(command, key, list, width)
+  local size = #list
+  local slice = STEP - STEP % width
+  for first = 1, size, slice do
+    redis.call(command, key, unpack(list, first, math.min(first + slice - 1, size)))
   end
 end
 
-if #adds > 0 then batched('ZADD', members, adds, '0') end
-if #removes > 0 then batched('ZREM', members, removes) end
-local moved = #adds - #removes
+if addCount > 0 then batched('ZADD', members, adds, 2) end
+if removeCount > 0 then batched('ZREM', members, removes, 1) end
+local moved = addCount - removeCount
 if moved ~= 0 then redis.call('HINCRBY', counts, field, moved) end
 
-local entries = {}
-local changes = #adds + #removes
+local changes = addCount + removeCount
+local before = 0
 if label ~= '' and changes > 0 then
-  local seq = redis.call('INCRBY', sequence, changes) - changes
-  local function record(kind, userId)
-    seq = seq + 1
-    entries[#entries + 1] = seq .. '\t' .. label .. '\t' .. kind .. '\t' .. at .. '\t' .. userId
+  before = redis.call('INCRBY', sequence, changes) - changes
+  local entries, size, seq = {}, 0, before
+  local prefix = '\t' .. label .. '\t'
+  local middle = { E = 'E\t' .. at .. '\t', X = 'X\t' .. at .. '\t' }
+  for k = 1, count do
+    local kind = middle[outcomes[k]]
+    if kind then
+      seq = seq + 1
+      entries[size + 1], entries[size + 2] = now, seq .. prefix .. kind .. ARGV[IDS + k]
+      size = size + 2
+    end
   end
-  for _, userId in ipairs(adds) do record('E', userId) end
-  for _, userId in ipairs(removes) do record('X', userId) end
-  batched('ZADD', outbox, entries, now)
+  batched('ZADD', outbox, entries, 2)
 end
 
-return { conflicts, entries }
+return { before, table.concat(outcomes) }
