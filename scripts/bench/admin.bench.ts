@@ -17,12 +17,19 @@ export interface AdminBenchRow {
   p95Ms: number | null;
   seconds: number;
   meetsGoal: boolean | null;
+  /**
+   * CPU time per item of this process (which runs the backfill jobs) and of the Redis server
+   * (all its clients), in microseconds: steadier than the rate on a shared machine.
+   */
+  cpuMicros?: { process: number; redis: number };
 }
 
 export interface AdminBenchOptions {
   /** Users stored before the segment is created (the issue asks for 1,000,000). */
   users?: number;
   previews?: number;
+  /** Only the baseline and backfill cases (export and preview skipped), for iterating. */
+  backfillOnly?: boolean;
   /** The stack's own Redis, never the system one on 6379. */
   redisUrl?: string;
   log?: (line: string) => void;
@@ -41,6 +48,7 @@ const logger = pino({ level: 'silent' });
 export async function runAdminBench(options: AdminBenchOptions = {}): Promise<AdminBenchRow[]> {
   const users = options.users ?? Number(process.env.ADMIN_BENCH_USERS ?? 1_000_000);
   const log = options.log ?? ((line: string) => console.log(line));
+  const backfillOnly = options.backfillOnly ?? process.env.ADMIN_BENCH_ONLY === 'backfill';
   const prefix = `bench-admin-${randomBytes(3).toString('hex')}:`;
   const config = loadAdminConfig({
     ...process.env,
@@ -83,18 +91,35 @@ export async function runAdminBench(options: AdminBenchOptions = {}): Promise<Ad
       match: 'all',
       criteria: [{ type: 'device_language', operator: 'not_contains', languages: ['ZZ'] }],
     };
+    let cpu = await cpuMeter(redis);
     const built = await timeBuild(call, appId, everyone);
     const segmentId = built.segmentId;
-    rows.push(buildRow('backfill, every user enters (all published)', users, built.seconds));
+    rows.push(
+      buildRow(
+        'backfill, every user enters (all published)',
+        users,
+        built.seconds,
+        await cpu(users),
+      ),
+    );
     const english = {
       name: 'English',
       match: 'all',
       criteria: [{ type: 'device_language', operator: 'contains', languages: ['EN'] }],
     };
+    cpu = await cpuMeter(redis);
     const builtEnglish = await timeBuild(call, appId, english);
-    rows.push(buildRow('backfill, a quarter enters (published)', users, builtEnglish.seconds));
+    rows.push(
+      buildRow(
+        'backfill, a quarter enters (published)',
+        users,
+        builtEnglish.seconds,
+        await cpu(users),
+      ),
+    );
     // An edit that keeps every member: the rebuild publishes nothing per user and the switch
     // finds no difference, so this is the evaluate + compare-and-set rate without Kafka.
+    cpu = await cpuMeter(redis);
     const editStart = performance.now();
     const everyoneAgain = {
       ...everyone,
@@ -105,7 +130,15 @@ export async function runAdminBench(options: AdminBenchOptions = {}): Promise<Ad
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const editSeconds = (performance.now() - editStart) / 1000;
-    rows.push(buildRow('backfill of an edit, no difference to publish', users, editSeconds));
+    rows.push(
+      buildRow(
+        'backfill of an edit, no difference to publish',
+        users,
+        editSeconds,
+        await cpu(users),
+      ),
+    );
+    if (backfillOnly) return rows;
 
     const listStart = performance.now();
     const listed = await call('GET', `/v1/apps/${appId}/segments`);
@@ -259,9 +292,37 @@ async function timeBuild(
   return { segmentId, seconds: (performance.now() - started) / 1000 };
 }
 
-function buildRow(name: string, users: number, seconds: number): AdminBenchRow {
+/** Starts measuring CPU time; the returned function gives microseconds per item since then. */
+async function cpuMeter(
+  redis: ReturnType<typeof createRedis>,
+): Promise<(items: number) => Promise<{ process: number; redis: number }>> {
+  const redisSeconds = async () => {
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  };
+  const processStart = process.cpuUsage();
+  const redisStart = await redisSeconds();
+
+  return async (items) => {
+    const used = process.cpuUsage(processStart);
+    const redisUsed = (await redisSeconds()) - redisStart;
+    return {
+      process: round((used.user + used.system) / items),
+      redis: round((redisUsed * 1e6) / items),
+    };
+  };
+}
+
+function buildRow(
+  name: string,
+  users: number,
+  seconds: number,
+  cpuMicros: AdminBenchRow['cpuMicros'],
+): AdminBenchRow {
   const perSecond = Math.round(users / seconds);
   return {
+    cpuMicros,
     bench: 'admin',
     case: name,
     items: users,
@@ -356,9 +417,13 @@ function round(value: number): number {
 
 /** Prints the rows as a table. */
 export function printAdminRows(rows: AdminBenchRow[], log = console.log): void {
-  log('case                                           items      per s   p95 ms  seconds  goal');
+  log(
+    'case                                           items      per s   p95 ms  seconds  goal' +
+      '    cpu us/item: process, redis',
+  );
   for (const row of rows) {
     const goal = row.meetsGoal === null ? '-' : row.meetsGoal ? 'met' : 'MISSED';
+    const cpu = row.cpuMicros ? `${row.cpuMicros.process}, ${row.cpuMicros.redis}` : '';
     log(
       [
         row.case.padEnd(46),
@@ -366,8 +431,11 @@ export function printAdminRows(rows: AdminBenchRow[], log = console.log): void {
         String(row.perSecond ?? '-').padStart(10),
         String(row.p95Ms ?? '-').padStart(8),
         String(row.seconds).padStart(8),
-        ` ${goal}`,
-      ].join(' '),
+        ` ${goal}`.padEnd(7),
+        cpu.padStart(14),
+      ]
+        .join(' ')
+        .trimEnd(),
     );
   }
   const load = os.loadavg().map((value) => value.toFixed(1));
