@@ -41,18 +41,33 @@ if announcedAt then
   return entries
 end
 
-local function record(kind, userId)
-  local seq = redis.call('INCR', sequence)
-  local entry = seq .. '\t' .. label .. '\t' .. kind .. '\t' .. at .. '\t' .. userId
-  redis.call('ZADD', outbox, now, entry)
-  entries[#entries + 1] = entry
-end
+-- Arguments per batched ZADD: far below Lua's stack limit of 8,000.
+local STEP = 2000
+local entered = redis.call('ZDIFF', 2, new, old)
+local exited = redis.call('ZDIFF', 2, old, new)
+local changes = #entered + #exited
 
-for _, userId in ipairs(redis.call('ZDIFF', 2, new, old)) do
-  record('E', userId)
-end
-for _, userId in ipairs(redis.call('ZDIFF', 2, old, new)) do
-  record('X', userId)
+if changes > 0 then
+  -- One INCRBY numbers every change of the bucket: ENTERED first, then EXITED.
+  local seq = redis.call('INCRBY', sequence, changes) - changes
+  local prefix = '\t' .. label .. '\t'
+  local function record(kind, userIds)
+    for _, userId in ipairs(userIds) do
+      seq = seq + 1
+      entries[#entries + 1] = seq .. prefix .. kind .. '\t' .. at .. '\t' .. userId
+    end
+  end
+  record('E', entered)
+  record('X', exited)
+
+  for first = 1, #entries, STEP do
+    local args = {}
+    for k = first, math.min(first + STEP - 1, #entries) do
+      args[#args + 1] = now
+      args[#args + 1] = entries[k]
+    end
+    redis.call('ZADD', outbox, unpack(args))
+  end
 end
 
 redis.call('SET', switched, now)
