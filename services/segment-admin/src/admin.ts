@@ -7,7 +7,6 @@ import {
   AvroCodec,
   DefinitionAcks,
   DefinitionStore,
-  KeyPartitioner,
   MembershipReader,
   createIdempotentProducer,
   createKafka,
@@ -112,9 +111,7 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
   const extraKeys = adminKeys(config.REDIS_KEY_PREFIX);
 
   const kafka = createKafka({ clientId: 'segment-admin', brokers: config.KAFKA_BROKERS, logger });
-  // The backfill publishes a change per user entering or leaving: kafkajs's own partitioner
-  // alone would cost about 4 µs of each.
-  const producer = createIdempotentProducer(kafka, { partitioner: KeyPartitioner });
+  const producer = createIdempotentProducer(kafka);
   const codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
   let producerReady: Promise<void> | undefined;
   const sink = kafkaChangeSink(producer, codec, redis, keys);
