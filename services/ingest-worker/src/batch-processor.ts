@@ -5,9 +5,10 @@ import {
   type AvroCodec,
   type OutboxChange,
   type SegmentCatalog,
+  type SendingProducer,
   type UserUpdater,
 } from '@audience/platform';
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import type { ChangePublisher } from './change-publisher';
 import { sendToDeadLetters, type Rejected } from './dead-letters';
 import { decodeRecords } from './event-decoder';
@@ -18,7 +19,7 @@ export interface BatchProcessorDeps {
   updater: UserUpdater;
   catalog: SegmentCatalog;
   publisher: ChangePublisher;
-  producer: Producer;
+  producer: SendingProducer;
   metrics: WorkerMetrics;
   clock?: () => number;
 }

@@ -6,8 +6,8 @@ import {
   type OutboxChange,
   type RedisKeys,
   type ScriptedRedis,
+  type SendingProducer,
 } from '@audience/platform';
-import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /**
@@ -25,7 +25,7 @@ const CHANGES_PER_SEND = 5_000;
  */
 export class ChangePublisher {
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: SendingProducer,
     private readonly codec: AvroCodec,
     private readonly redis: ScriptedRedis,
     private readonly keys: RedisKeys,

@@ -1,5 +1,5 @@
-import { topics } from '@audience/platform';
-import type { KafkaMessage, Producer } from 'kafkajs';
+import { topics, type SendingProducer } from '@audience/platform';
+import type { KafkaMessage } from 'kafkajs';
 import type { RejectReason } from './event-decoder';
 
 /** A record that cannot be used, with where it came from and why. */
@@ -16,7 +16,7 @@ export interface Rejected {
  * naming the reason code, a readable error, and the original topic, partition and offset, so
  * an operator can inspect and replay them.
  */
-export async function sendToDeadLetters(producer: Producer, rejected: Rejected[]) {
+export async function sendToDeadLetters(producer: SendingProducer, rejected: Rejected[]) {
   if (rejected.length === 0) return;
 
   const messages = rejected.map(({ message, topic, partition, reason, error }) => ({

@@ -4,15 +4,16 @@ import {
   DefinitionStore,
   SegmentCatalog,
   UserUpdater,
-  createIdempotentProducer,
+  createRenewingProducer,
   createKafka,
   createRedis,
   redisKeys,
   type Logger,
   type ReadinessCheck,
   type ScriptedRedis,
+  type SendingProducer,
 } from '@audience/platform';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { BatchProcessor } from './batch-processor';
 import { BucketLeases } from './bucket-leases';
@@ -36,7 +37,7 @@ const RELAY_INTERVAL_MS = 1_000;
 export class IngestWorker {
   private readonly redis: ScriptedRedis;
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private readonly producer: SendingProducer;
   private readonly codec: AvroCodec;
   private readonly catalog: SegmentCatalog;
   private readonly leases: BucketLeases;
@@ -50,8 +51,9 @@ export class IngestWorker {
     const keys = redisKeys(config.REDIS_KEY_PREFIX);
     this.redis = createRedis({ url: config.REDIS_URL, logger, name: `worker:${config.WORKER_ID}` });
     this.kafka = createKafka({ clientId: 'ingest-worker', brokers: config.KAFKA_BROKERS, logger });
-    this.producer = createIdempotentProducer(this.kafka, {
+    this.producer = createRenewingProducer(this.kafka, logger, {
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
+      onRenew: () => metrics.producerRenewals.inc(),
     });
     this.codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
 

@@ -13,6 +13,7 @@ export interface WorkerMetrics {
   sweeperSkipped: Counter;
   scriptDuration: Histogram<'script'>;
   casConflicts: Counter;
+  producerRenewals: Counter;
   outboxRelayed: Counter;
 }
 
@@ -84,6 +85,11 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     casConflicts: new Counter({
       name: 'membership_cas_conflicts_total',
       help: 'Users whose record changed between read and write, evaluated again',
+      registers,
+    }),
+    producerRenewals: new Counter({
+      name: 'ingest_producer_renewals_total',
+      help: 'Producers replaced after a failed send (each gets a new producer id)',
       registers,
     }),
     outboxRelayed: new Counter({

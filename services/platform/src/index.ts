@@ -10,5 +10,6 @@ export * from './redis';
 export * from './membership';
 export * from './segments';
 export * from './kafka/producer';
+export * from './kafka/renewing-producer';
 export * from './kafka/key-partitioner';
 export * from './apps';

@@ -8,7 +8,7 @@ import {
   DefinitionAcks,
   DefinitionStore,
   MembershipReader,
-  createIdempotentProducer,
+  createRenewingProducer,
   createKafka,
   createMetricsRegistry,
   createRedis,
@@ -111,19 +111,12 @@ export async function buildAdmin(deps: AdminDeps): Promise<Admin> {
   const extraKeys = adminKeys(config.REDIS_KEY_PREFIX);
 
   const kafka = createKafka({ clientId: 'segment-admin', brokers: config.KAFKA_BROKERS, logger });
-  const producer = createIdempotentProducer(kafka);
+  // Connected by its first send, so the API starts while Kafka is still coming up.
+  const producer = createRenewingProducer(kafka, logger, {
+    onRenew: () => metrics.producerRenewals.inc(),
+  });
   const codec = new AvroCodec({ url: config.SCHEMA_REGISTRY_URL });
-  let producerReady: Promise<void> | undefined;
-  const sink = kafkaChangeSink(producer, codec, redis, keys);
-  const toKafka: ChangeSink = async (changes) => {
-    if (changes.length === 0) return;
-    producerReady ??= producer.connect().catch((error: unknown) => {
-      producerReady = undefined;
-      throw error;
-    });
-    await producerReady;
-    await sink(changes);
-  };
+  const toKafka = kafkaChangeSink(producer, codec, redis, keys);
   const publish = deps.wrapChangeSink ? deps.wrapChangeSink(toKafka) : toKafka;
 
   const apps = new AppStore(redis, config.REDIS_KEY_PREFIX);

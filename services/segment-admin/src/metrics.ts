@@ -12,6 +12,8 @@ export interface AdminMetrics {
   adoptionWait: Histogram<'step' | 'outcome'>;
   /** Steps that went on without every worker's acknowledgement (a worker stuck or slow). */
   adoptionTimeouts: Counter<'step'>;
+  /** Change producers replaced after a failed send. */
+  producerRenewals: Counter;
 }
 
 /** Registers the admin metrics on `registry`. */
@@ -54,6 +56,11 @@ export function createAdminMetrics(registry: Registry): AdminMetrics {
       help: 'Wait of a backfill step (build, switch, free) for every worker to acknowledge the definitions, by outcome (adopted, timeout)',
       labelNames: ['step', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+      registers,
+    }),
+    producerRenewals: new Counter({
+      name: 'admin_producer_renewals_total',
+      help: 'Producers replaced after a failed send of membership changes (each gets a new producer id)',
       registers,
     }),
     adoptionTimeouts: new Counter({

@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KeyPartitioner } from './key-partitioner';
+import { RenewingProducer } from './renewing-producer';
 
 /** Splits `KAFKA_BROKERS` (`host:port,host:port`) into the list kafkajs expects. */
 export function parseBrokers(brokers: string): string[] {
@@ -105,4 +106,20 @@ export function createIdempotentProducer(kafka: Kafka, options: ProducerOptions 
     allowAutoTopicCreation: false,
     retry: options.retry ?? boundedSendRetry,
   });
+}
+
+/**
+ * An idempotent producer that replaces itself after a send that failed once connected, so a
+ * caller that sends again after a failure is never acknowledged for records the broker took
+ * as duplicates (see {@link RenewingProducer}). `onRenew` counts the replacements.
+ */
+export function createRenewingProducer(
+  kafka: Kafka,
+  logger: Logger,
+  options: ProducerOptions & { onRenew?: () => void } = {},
+): RenewingProducer {
+  const { onRenew, ...producerOptions } = options;
+  const create = () => createIdempotentProducer(kafka, producerOptions);
+
+  return new RenewingProducer(create, logger.child({ component: 'producer' }), onRenew);
 }

@@ -1,4 +1,3 @@
-import type { Producer } from 'kafkajs';
 import {
   removeFromOutbox,
   topics,
@@ -7,6 +6,7 @@ import {
   type OutboxChange,
   type RedisKeys,
   type ScriptedRedis,
+  type SendingProducer,
 } from '@audience/platform';
 
 /** Publishes membership changes found outside the worker (backfill, version switch). */
@@ -25,7 +25,7 @@ const RECORDS_PER_SEND = 10_000;
  * in the outbox for the worker's relay: at least once, never lost.
  */
 export function kafkaChangeSink(
-  producer: Producer,
+  producer: SendingProducer,
   codec: AvroCodec,
   redis: ScriptedRedis,
   keys: RedisKeys,
