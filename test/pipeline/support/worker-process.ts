@@ -45,7 +45,10 @@ export class WorkerProcess {
     };
     // Node itself with tsx's loader, not the tsx CLI: the CLI runs the program in a grandchild
     // that a SIGKILL of the CLI would leave running.
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    // WORKER_CPU_PROF_DIR=<dir> writes a V8 CPU profile of the worker there when it exits.
+    const profile = process.env.WORKER_CPU_PROF_DIR;
+    const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
       env,
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
