@@ -198,6 +198,8 @@ async function throughputAndLatency(settings: Settings): Promise<PipelineBenchRo
     env: {
       LOG_LEVEL: 'warn',
       LEASE_TTL_MS: '10000',
+      // The service's default, not the short age the tests run with.
+      OUTBOX_RELAY_AGE_MS: '5000',
       KAFKA_SESSION_TIMEOUT_MS: '30000',
       SWEEP_INTERVAL_MS: process.env.BENCH_SWEEP_INTERVAL_MS ?? '250',
     },
@@ -225,7 +227,7 @@ async function throughputAndLatency(settings: Settings): Promise<PipelineBenchRo
   // BENCH_WORKER_METRICS=1 prints the worker's batch, latency and script histograms, the
   // throughput and latency phases together, to see where a slow event waited.
   if (process.env.BENCH_WORKER_METRICS) {
-    const pattern = /^(ingest_event_to|ingest_batch_duration|redis_script)/;
+    const pattern = /^(ingest_event_to|ingest_batch_duration|redis_script|nodejs_eventloop_lag|sweeper|outbox)/;
     const lines = (await worker.metrics()).split('\n').filter((line) => pattern.test(line));
     log(lines.join('\n'));
   }

@@ -24,6 +24,9 @@ const CHANGES_PER_SEND = 5_000;
  * failure here never loses a change and never blocks the partition.
  */
 export class ChangePublisher {
+  /** Outbox entries this process is publishing now; the relay leaves them alone. */
+  private readonly inFlight = new Set<string>();
+
   constructor(
     private readonly producer: SendingProducer,
     private readonly codec: AvroCodec,
@@ -32,10 +35,29 @@ export class ChangePublisher {
     private readonly logger: Logger,
   ) {}
 
-  /** Publishes and clears; returns false (after logging) when the publish failed. */
+  /**
+   * Publishes and clears; returns false (after logging) when the publish failed. Until it
+   * settles, its changes count as in flight, so the relay of this process does not publish
+   * them a second time when a busy batch takes longer than the relay's age threshold.
+   */
   async publish(changes: OutboxChange[]): Promise<boolean> {
     if (changes.length === 0) return true;
 
+    const flights = changes.map(flightKey);
+    for (const flight of flights) this.inFlight.add(flight);
+    try {
+      return await this.publishAndClear(changes);
+    } finally {
+      for (const flight of flights) this.inFlight.delete(flight);
+    }
+  }
+
+  /** True while `change` is being published by this process. */
+  isInFlight(change: OutboxChange): boolean {
+    return this.inFlight.has(flightKey(change));
+  }
+
+  private async publishAndClear(changes: OutboxChange[]): Promise<boolean> {
     try {
       await this.send(changes);
     } catch (error) {
@@ -71,4 +93,9 @@ export class ChangePublisher {
       });
     }
   }
+}
+
+/** An outbox entry's identity: sequences are unique within an (app, bucket). */
+function flightKey(change: OutboxChange): string {
+  return `${change.appId}\n${change.bucket}\n${change.sequence}`;
 }

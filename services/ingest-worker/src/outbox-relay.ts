@@ -16,7 +16,7 @@ const ENTRIES_PER_BUCKET = 500;
 /**
  * Publishes outbox entries that stayed too long: their worker crashed between the Redis write
  * and the publish, or the publish failed. Each worker relays the buckets it leases, so every
- * outbox has one relay. A change may be published twice (the slow worker and the relay);
+ * outbox has one relay; entries its own batches are still publishing are left to them. A change may be published twice (the slow worker and the relay);
  * consumers drop the repeat by its sequence.
  */
 export class OutboxRelay {
@@ -50,7 +50,8 @@ export class OutboxRelay {
     const changes: OutboxChange[] = [];
     slots.forEach(({ appId, bucket }, index) => {
       for (const entry of replies[index] ?? []) {
-        changes.push(parseOutboxEntry(appId, bucket, entry));
+        const change = parseOutboxEntry(appId, bucket, entry);
+        if (!this.publisher.isInFlight(change)) changes.push(change);
       }
     });
     if (changes.length > 0 && (await this.publisher.publish(changes))) {
