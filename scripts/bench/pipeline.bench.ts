@@ -227,7 +227,8 @@ async function throughputAndLatency(settings: Settings): Promise<PipelineBenchRo
   // BENCH_WORKER_METRICS=1 prints the worker's batch, latency and script histograms, the
   // throughput and latency phases together, to see where a slow event waited.
   if (process.env.BENCH_WORKER_METRICS) {
-    const pattern = /^(ingest_event_to|ingest_batch_duration|redis_script|nodejs_eventloop_lag|sweeper|outbox)/;
+    const pattern =
+      /^(ingest_event_to|ingest_batch_duration|redis_script|nodejs_eventloop_lag|sweeper|outbox)/;
     const lines = (await worker.metrics()).split('\n').filter((line) => pattern.test(line));
     log(lines.join('\n'));
   }

@@ -118,6 +118,8 @@ it('leaves to a batch the changes it is still publishing, and they are published
 
   open();
   expect(await publishing).toBe(true);
+  expect(await relay.relay(Date.now() + 60_000)).toBe(0);
+  await publisher.settle();
   expect(written.some((change) => publisher.isInFlight(change))).toBe(false);
   expect(await outboxSize(appId)).toBe(0);
   expect(sends).toBe(1);

@@ -26,50 +26,97 @@ export interface BatchProcessorDeps {
 
 type EventsByApp = Map<string, Map<string, UserEvent[]>>;
 
+/** One partition's chunk, waiting for the next pass. */
+interface Chunk {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  heartbeat: () => Promise<void>;
+  done: (error?: unknown) => void;
+}
+
 const noSegments = new AppSegments();
 
 /**
- * Turns one chunk of records of a partition into state, membership and published changes:
- * decode, dead-letter what cannot be used, group by app and user, update every user with one
- * compare-and-set script call per bucket, then publish the recorded changes. Offsets may be
- * committed once it resolves.
+ * Turns chunks of records into state, membership and published changes: decode, dead-letter
+ * what cannot be used, group by app and user, update every user with one compare-and-set
+ * script call per bucket, then publish the recorded changes. A chunk's offsets may be
+ * committed once its `process` call resolves.
+ *
+ * The chunks that the consumer hands over at the same time (one per partition of a fetch)
+ * are processed together in one pass: one script pipeline and one publish for all of them
+ * instead of one per partition. Under a steady trickle of events, where each partition's
+ * chunk holds a record or two, this keeps the round trips per event, and so the latency, low.
+ * A user's events all come from that user's partitions, and merging events is
+ * order-independent, so processing partitions together changes no result. A failed pass
+ * fails every chunk in it, and the consumer retries them.
  */
 export class BatchProcessor {
   private readonly clock: () => number;
+  private waiting: Chunk[] = [];
 
   constructor(private readonly deps: BatchProcessorDeps) {
     this.clock = deps.clock ?? Date.now;
   }
 
   /**
-   * Processes one chunk. `heartbeat` is called between the steps, so a slow chunk (a Redis
-   * outage, a huge fan-out of changes) does not make the consumer group drop this member.
+   * Processes one chunk of a partition, together with the chunks handed over alongside it.
+   * `heartbeat` is called between the steps, so a slow pass (a Redis outage, a huge fan-out of
+   * changes) does not make the consumer group drop this member.
    */
-  async process(
+  process(
     topic: string,
     partition: number,
     messages: KafkaMessage[],
     heartbeat: () => Promise<void> = async () => undefined,
   ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error?: unknown) => (error === undefined ? resolve() : reject(error));
+      this.waiting.push({ topic, partition, messages, heartbeat, done });
+      // The other partitions of the same fetch arrive before the next turn of the event loop.
+      if (this.waiting.length === 1) setImmediate(() => void this.runPass());
+    });
+  }
+
+  private async runPass(): Promise<void> {
+    const chunks = this.waiting;
+    this.waiting = [];
+    try {
+      await this.pass(chunks);
+      for (const chunk of chunks) chunk.done();
+    } catch (error) {
+      for (const chunk of chunks) chunk.done(error ?? new Error('batch pass failed'));
+    }
+  }
+
+  private async pass(chunks: Chunk[]): Promise<void> {
     const started = performance.now();
     const now = this.clock();
     const { metrics } = this.deps;
-    const values = messages.map((message) => message.value);
-    const decoded = await decodeRecords(this.deps.codec, topic, values, now);
+    const heartbeat = () => Promise.all(chunks.map((chunk) => chunk.heartbeat()));
 
     const byApp: EventsByApp = new Map();
     const rejected: Rejected[] = [];
-    decoded.forEach((result, index) => {
-      const message = messages[index] as KafkaMessage;
-      if (result.ok) addEvent(byApp, result.appId, result.event);
-      else rejected.push({ message, topic, partition, ...pickReason(result) });
-    });
+    const decodedChunks = await Promise.all(
+      chunks.map(async ({ topic, partition, messages }) => {
+        const values = messages.map((message) => message.value);
+        const decoded = await decodeRecords(this.deps.codec, topic, values, now);
+        decoded.forEach((result, index) => {
+          const message = messages[index] as KafkaMessage;
+          if (result.ok) addEvent(byApp, result.appId, result.event);
+          else rejected.push({ message, topic, partition, ...pickReason(result) });
+        });
+        return decoded;
+      }),
+    );
     await sendToDeadLetters(this.deps.producer, rejected);
-    for (const { reason } of rejected) metrics.eventsRejected.inc({ topic, reason });
+    for (const { topic, reason } of rejected) metrics.eventsRejected.inc({ topic, reason });
 
     await heartbeat();
     const changes = await this.updateApps(byApp, now);
-    this.observeLatency(messages, decoded.length - rejected.length, topic, decoded);
+    chunks.forEach(({ topic, messages }, index) => {
+      this.observeLatency(messages, topic, decodedChunks[index] ?? []);
+    });
     await heartbeat();
     await this.deps.publisher.publish(changes);
     for (const change of changes) {
@@ -92,19 +139,16 @@ export class BatchProcessor {
     return perApp.flat();
   }
 
-  private observeLatency(
-    messages: KafkaMessage[],
-    accepted: number,
-    topic: string,
-    decoded: { ok: boolean }[],
-  ): void {
+  private observeLatency(messages: KafkaMessage[], topic: string, decoded: { ok: boolean }[]) {
     const { metrics } = this.deps;
-    metrics.eventsConsumed.inc({ topic }, accepted);
     const written = Date.now();
+    let accepted = 0;
     messages.forEach((message, index) => {
       if (!decoded[index]?.ok) return;
+      accepted += 1;
       metrics.eventToMembership.observe((written - Number(message.timestamp)) / 1_000);
     });
+    metrics.eventsConsumed.inc({ topic }, accepted);
   }
 }
 

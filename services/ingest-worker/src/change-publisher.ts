@@ -26,6 +26,8 @@ const CHANGES_PER_SEND = 5_000;
 export class ChangePublisher {
   /** Outbox entries this process is publishing now; the relay leaves them alone. */
   private readonly inFlight = new Set<string>();
+  /** Removals from the outbox of changes already published. */
+  private readonly clearing = new Set<Promise<void>>();
 
   constructor(
     private readonly producer: SendingProducer,
@@ -36,39 +38,53 @@ export class ChangePublisher {
   ) {}
 
   /**
-   * Publishes and clears; returns false (after logging) when the publish failed. Until it
-   * settles, its changes count as in flight, so the relay of this process does not publish
-   * them a second time when a busy batch takes longer than the relay's age threshold.
+   * Publishes; returns false (after logging) when the publish failed, leaving the changes in
+   * the outbox for the relay. Published changes are removed from the outbox in the background:
+   * they are out, and the caller (a batch, whose offsets wait for it) need not wait for one
+   * more round trip. Until that removal is done they count as in flight, so the relay of this
+   * process never publishes them a second time, however long a busy batch takes. A crash
+   * before the removal leaves them to the relay, and consumers drop the repeat by sequence.
    */
   async publish(changes: OutboxChange[]): Promise<boolean> {
     if (changes.length === 0) return true;
 
     const flights = changes.map(flightKey);
     for (const flight of flights) this.inFlight.add(flight);
-    try {
-      return await this.publishAndClear(changes);
-    } finally {
+    const land = () => {
       for (const flight of flights) this.inFlight.delete(flight);
-    }
-  }
+    };
 
-  /** True while `change` is being published by this process. */
-  isInFlight(change: OutboxChange): boolean {
-    return this.inFlight.has(flightKey(change));
-  }
-
-  private async publishAndClear(changes: OutboxChange[]): Promise<boolean> {
     try {
       await this.send(changes);
     } catch (error) {
+      land();
       this.logger.warn(
         { err: error, changes: changes.length },
         'change publish failed, left in the outbox for the relay',
       );
       return false;
     }
-    await removeFromOutbox(this.redis, this.keys, changes);
+
+    const clearing: Promise<void> = removeFromOutbox(this.redis, this.keys, changes)
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'published changes not removed from the outbox');
+      })
+      .finally(() => {
+        land();
+        this.clearing.delete(clearing);
+      });
+    this.clearing.add(clearing);
     return true;
+  }
+
+  /** True while `change` is being published by this process, or removed from its outbox. */
+  isInFlight(change: OutboxChange): boolean {
+    return this.inFlight.has(flightKey(change));
+  }
+
+  /** Waits until the outbox removals still running are done (for shutdown and tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.clearing]);
   }
 
   private async send(changes: OutboxChange[]): Promise<void> {

@@ -44,6 +44,7 @@ export class IngestWorker {
   private readonly consumer: EventConsumer;
   private readonly tasks: PeriodicTask[];
   private readonly relay: OutboxRelay;
+  private readonly publisher: ChangePublisher;
   private readonly relayAgeMs: number;
 
   constructor(config: WorkerConfig, logger: Logger, registry: Registry) {
@@ -68,6 +69,7 @@ export class IngestWorker {
       metrics.scriptDuration.observe({ script: 'apply-users' }, seconds),
     );
     const publisher = new ChangePublisher(this.producer, this.codec, this.redis, keys, logger);
+    this.publisher = publisher;
     const processor = new BatchProcessor({
       codec: this.codec,
       updater,
@@ -125,7 +127,9 @@ export class IngestWorker {
   async stop(): Promise<void> {
     await this.consumer.stop();
     await Promise.all(this.tasks.map((task) => task.stop()));
+    await this.publisher.settle();
     await this.relay.relay(Date.now() + this.relayAgeMs).catch(() => 0);
+    await this.publisher.settle();
     await this.leases.stop().catch(() => undefined);
     await this.catalog.stop();
     await this.producer.disconnect();
