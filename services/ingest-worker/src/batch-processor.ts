@@ -93,7 +93,8 @@ export class BatchProcessor {
     const started = performance.now();
     const now = this.clock();
     const { metrics } = this.deps;
-    const heartbeat = () => Promise.all(chunks.map((chunk) => chunk.heartbeat()));
+    // Every chunk's heartbeat is the same group member's: one call keeps it in the group.
+    const heartbeat = (chunks[0] as Chunk).heartbeat;
 
     const byApp: EventsByApp = new Map();
     const rejected: Rejected[] = [];
