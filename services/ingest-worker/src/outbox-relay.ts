@@ -16,8 +16,9 @@ const ENTRIES_PER_BUCKET = 500;
 /**
  * Publishes outbox entries that stayed too long: their worker crashed between the Redis write
  * and the publish, or the publish failed. Each worker relays the buckets it leases, so every
- * outbox has one relay; entries its own batches are still publishing are left to them. A change may be published twice (the slow worker and the relay);
- * consumers drop the repeat by its sequence.
+ * outbox has one relay; entries its own batches are still publishing are left to them. A
+ * change may be published twice (a slow worker and the relay of another); consumers drop the
+ * repeat by its sequence.
  */
 export class OutboxRelay {
   constructor(
