@@ -49,6 +49,36 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
+/**
+ * The Confluent deserializer's answer for `payload`, each try with a client of its own and a
+ * deadline. Twice in CI (never locally) a deserialize call never settled after its last
+ * registry request, with no error: a hang inside the library (the services decode with
+ * AvroCodec, not with this class). A try that hangs fails after 20 s instead of holding the
+ * test to its timeout, and a second try with fresh caches decides.
+ */
+async function confluentDeserialize(payload: Buffer): Promise<unknown> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const ownClient = new SchemaRegistryClient({ baseURLs: [registryUrl] });
+    const deserializer = new AvroDeserializer(ownClient, SerdeType.VALUE, {});
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`AvroDeserializer did not answer within 20 s (try ${attempt})`)),
+        20_000,
+      );
+    });
+    try {
+      return await Promise.race([deserializer.deserialize(topics.appSessions, payload), deadline]);
+    } catch (error) {
+      lastError = error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw lastError;
+}
+
 /** Reads the first record of the private topic. */
 async function consumeFirst(): Promise<Buffer> {
   consumer = kafka.consumer({ groupId: `avro-roundtrip-${runId}`, maxWaitTimeInMs: 200 });
@@ -95,8 +125,7 @@ test('an AppSession written by the Confluent serializer comes back whole through
   expect(decoded.timestamp).toBe(Date.parse('2026-11-30T10:00:00Z'));
   expect(decoded.language).toBe('fr-FR');
 
-  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
-  expect(await deserializer.deserialize(topics.appSessions, received)).toEqual(session);
+  expect(await confluentDeserialize(received)).toEqual(session);
 });
 
 test('a record written by AvroCodec is read by the Confluent deserializer', async () => {
@@ -111,8 +140,7 @@ test('a record written by AvroCodec is read by the Confluent deserializer', asyn
   };
 
   const payload = await codec.encode(valueSubject(topics.appSessions), session);
-  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
-  expect(await deserializer.deserialize(topics.appSessions, payload)).toEqual(session);
+  expect(await confluentDeserialize(payload)).toEqual(session);
   expect(codec.decodeKnown(payload)).toEqual(session);
 });
 
